@@ -12,6 +12,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import reactor.core.CoreSubscriber;
 import reactor.core.Disposable;
 import reactor.core.publisher.BaseSubscriber;
@@ -23,6 +24,7 @@ import reactor.test.scheduler.VirtualTimeScheduler;
 import reactor.test.util.RaceTestUtils;
 import reactor.util.context.Context;
 
+@Timeout(60) // guards against a hang; every timing assertion below is in virtual time
 class LockTest {
 
     /** Seed 001's increment_counter: read, yield, add one, yield, write back. */
