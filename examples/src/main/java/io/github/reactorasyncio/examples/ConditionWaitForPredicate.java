@@ -53,7 +53,7 @@ public final class ConditionWaitForPredicate {
         private final Condition condition = Condition.create();
         private final Consumer<String> out;
         private final Scheduler clock;
-        /** Written and read under the condition's lock or on the chain that signals it. */
+        /** Written outside the lock, as in the seed, then signalled; read by the predicate under the lock. */
         private volatile ConnectionState state = ConnectionState.WAIT_INIT;
 
         Connection(Consumer<String> out, Scheduler clock) {
