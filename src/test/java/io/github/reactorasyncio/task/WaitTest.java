@@ -142,7 +142,7 @@ class WaitTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("tasks must not be empty");
         assertThatThrownBy(() -> Asyncio.wait(Arrays.asList(task, null), ReturnWhen.ALL_COMPLETED))
                 .isInstanceOf(NullPointerException.class).hasMessage("tasks[1]");
-        assertThatThrownBy(() -> Asyncio.wait(List.of(task), null))
+        assertThatThrownBy(() -> Asyncio.wait(List.of(task), (ReturnWhen) null))
                 .isInstanceOf(NullPointerException.class).hasMessage("returnWhen");
         assertThatThrownBy(() -> Asyncio.wait(List.of(task), ReturnWhen.ALL_COMPLETED, Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("timeout must be positive, was PT0S");
