@@ -39,7 +39,7 @@ class SemaphoreTest {
         assertThatNullPointerException().isThrownBy(() -> sem.acquire(null))
                 .withMessage("maxWait must not be null");
         assertThatIllegalArgumentException().isThrownBy(() -> sem.acquire(Duration.ofSeconds(-2)))
-                .withMessage("maxWait must not be negative, was 2s ago");
+                .withMessage("maxWait must not be negative, was -2s");
     }
 
     @Test
