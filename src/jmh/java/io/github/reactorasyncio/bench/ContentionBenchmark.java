@@ -1,0 +1,92 @@
+package io.github.reactorasyncio.bench;
+
+import java.util.concurrent.TimeUnit;
+
+import io.github.reactorasyncio.sync.Semaphore;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Issue #2, the non-blocking half of the contention grid: {@value #ITEMS} items, each doing a little CPU work
+ * inside the permit on a parallel scheduler of {@code threads} threads (so holders really overlap and waiters
+ * really queue) and a little outside it. {@code subscribers} items are subscribed at once (flatMap concurrency):
+ * {@code same} = as many as permits (nobody waits), {@code 10x} = ten times the permits, {@code 1000} = a
+ * thousand. The baseline is the one-pipeline way to bound concurrency, {@code flatMap(f, permits)}, which has no
+ * waiters at all. Score: ns per item.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@OperationsPerInvocation(ContentionBenchmark.ITEMS)
+@State(Scope.Benchmark)
+public class ContentionBenchmark {
+
+    static final int ITEMS = 2560;
+
+    @Param({"1", "8", "128"})
+    int permits;
+
+    @Param({"same", "10x", "1000"})
+    String subscribers;
+
+    @Param({"1", "2"})
+    int threads;
+
+    private Scheduler scheduler;
+    private Semaphore semaphore;
+    private int concurrency;
+
+    static int concurrency(String subscribers, int permits) {
+        return switch (subscribers) {
+            case "same" -> permits;
+            case "10x" -> 10 * permits;
+            case "1000" -> 1000;
+            default -> throw new IllegalArgumentException("subscribers: " + subscribers);
+        };
+    }
+
+    @Setup
+    public void setUp() {
+        scheduler = Schedulers.newParallel("contention", threads);
+        semaphore = Semaphore.create("contention", permits);
+        concurrency = concurrency(subscribers, permits);
+    }
+
+    @TearDown
+    public void tearDown() {
+        scheduler.dispose();
+    }
+
+    private Mono<Integer> work(int item) {
+        return Mono.fromCallable(() -> Work.inside(item)).subscribeOn(scheduler);
+    }
+
+    @Benchmark
+    public long withPermit() {
+        return Flux.range(0, ITEMS)
+                .flatMap(i -> semaphore.withPermit(work(i)), concurrency)
+                .map(Work::outside)
+                .count()
+                .block();
+    }
+
+    @Benchmark
+    public long flatMapBaseline() {
+        return Flux.range(0, ITEMS)
+                .flatMap(this::work, permits)
+                .map(Work::outside)
+                .count()
+                .block();
+    }
+}
