@@ -99,6 +99,20 @@ final class AcquireMono extends Mono<Permit> {
         }
 
         @Override
+        reactor.util.context.ContextView subscriberContext() {
+            return actual.currentContext();
+        }
+
+        @Override
+        void failed(Throwable error) {
+            Disposable t = timer;
+            if (t != null) {
+                t.dispose();
+            }
+            actual.onError(error);
+        }
+
+        @Override
         public void run() {
             if (withdraw(queue, true)) {
                 actual.onError(new TimeoutException("no permit of " + source.kind + " '" + queue.name + "' within "
