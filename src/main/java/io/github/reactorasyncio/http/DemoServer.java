@@ -10,11 +10,12 @@ import java.util.stream.IntStream;
  * random free port, answering after a latency with jitter and, optionally, with 503s at a given rate. The
  * {@code fetch} command uses it for its demo run, the tests as their target.
  *
- * <p>Routes (all GET):
+ * <p>Routes (GET; {@code /flaky} also POST):
  * <ul>
  *   <li>{@code /item/{n}} — the demo resource: a short text body, or a 503 (with the error rate)</li>
  *   <li>{@code /status/{code}} — answers with that status</li>
- *   <li>{@code /bytes/{n}} — a body of n bytes, streamed in 8 KiB chunks</li>
+ *   <li>{@code /bytes/{n}} — a body of n bytes, streamed in 8 KiB chunks with a {@code Content-Length}</li>
+ *   <li>{@code /stream/{n}} — the same without {@code Content-Length} (chunked)</li>
  *   <li>{@code /redirect/{n}} — 302 to {@code /redirect/{n-1}}; {@code /redirect/0} is a 200</li>
  *   <li>{@code /hang} — never answers (until the client goes away)</li>
  *   <li>{@code /flaky/{key}/{failures}[?retryAfter=s]} — the first {@code failures} requests for {@code key}

@@ -65,9 +65,11 @@ final class EmbeddedDemoServer implements DemoServer {
                 .route(routes -> routes
                         .get("/item/{n}", counted(this::item))
                         .get("/status/{code}", counted(this::status))
-                        .get("/bytes/{n}", counted(this::bytes))
+                        .get("/bytes/{n}", counted((req, res) -> bytes(req, res, true)))
+                        .get("/stream/{n}", counted((req, res) -> bytes(req, res, false)))
                         .get("/redirect/{n}", counted(this::redirect))
                         .get("/flaky/{key}/{failures}", counted(this::flaky))
+                        .post("/flaky/{key}/{failures}", counted(this::flaky))
                         .get("/hang", tracked(Mono::never, (req, res) -> Mono.empty())));
         if (h2c) {
             http = http.protocol(HttpProtocol.HTTP11, HttpProtocol.H2C);
@@ -123,7 +125,7 @@ final class EmbeddedDemoServer implements DemoServer {
         return res.status(code < 100 || code > 999 ? 400 : code).sendString(Mono.just("status " + code + "\n"));
     }
 
-    private Publisher<Void> bytes(HttpServerRequest req, HttpServerResponse res) {
+    private Publisher<Void> bytes(HttpServerRequest req, HttpServerResponse res, boolean declareLength) {
         long n = Math.max(0, parse(req.param("n"), 0));
         byte[] chunk = new byte[CHUNK];
         Arrays.fill(chunk, (byte) 'x');
@@ -136,7 +138,10 @@ final class EmbeddedDemoServer implements DemoServer {
             sink.next(Unpooled.wrappedBuffer(chunk, 0, size));
             return left - size;
         });
-        return res.header(HttpHeaderNames.CONTENT_LENGTH, Long.toString(n)).send(body);
+        if (declareLength) {
+            res.header(HttpHeaderNames.CONTENT_LENGTH, Long.toString(n));
+        }
+        return res.send(body);
     }
 
     private Publisher<Void> redirect(HttpServerRequest req, HttpServerResponse res) {
