@@ -1,0 +1,118 @@
+package io.github.reactorasyncio.sync;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+
+import org.reactivestreams.Subscription;
+import reactor.core.CoreSubscriber;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Operators;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * {@code acquire()} / {@code acquire(maxWait)}: emits a {@link Permit} once granted.
+ *
+ * <p><b>Cancellation.</b> The acquire starts on the first request. A cancel before the grant withdraws it; a
+ * cancel that loses the race against the grant (the permit exists but was not emitted) releases the permit. Once
+ * the permit is emitted the subscriber owns it. The optional timeout is a timer that withdraws the waiter, so
+ * exactly one of "granted" and "timed out" happens.
+ */
+final class AcquireMono extends Mono<Permit> {
+
+    private final PermitQueue queue;
+    private final String kind;
+    /** null: wait forever. */
+    private final Duration maxWait;
+
+    AcquireMono(PermitQueue queue, String kind, Duration maxWait) {
+        this.queue = queue;
+        this.kind = kind;
+        this.maxWait = maxWait;
+    }
+
+    @Override
+    public void subscribe(CoreSubscriber<? super Permit> actual) {
+        actual.onSubscribe(new AcquireWaiter(actual));
+    }
+
+    private final class AcquireWaiter extends PermitQueue.Waiter implements Subscription, Runnable {
+        /** The permit went to the subscriber; terminal. */
+        private static final int DELIVERED = FIRST_SUBCLASS_STATE;
+        /** Cancelled after the grant and before delivery; the permit was released; terminal. */
+        private static final int RETURNED = FIRST_SUBCLASS_STATE + 1;
+
+        private static final AtomicIntegerFieldUpdater<AcquireWaiter> STARTED =
+                AtomicIntegerFieldUpdater.newUpdater(AcquireWaiter.class, "started");
+
+        private final CoreSubscriber<? super Permit> actual;
+        /** Set to 1 by the first valid request: the acquire starts once. */
+        private volatile int started;
+        /** The pending timeout; disposed once the waiter leaves the queue. */
+        private volatile Disposable timer;
+
+        AcquireWaiter(CoreSubscriber<? super Permit> actual) {
+            this.actual = actual;
+        }
+
+        @Override
+        public void request(long n) {
+            if (!Operators.validate(n)) {
+                return;
+            }
+            if (!STARTED.compareAndSet(this, 0, 1)) {
+                return;
+            }
+            if (queue.tryAcquire()) {
+                if (grantFast()) {
+                    granted();
+                } else {
+                    queue.release();
+                }
+                return;
+            }
+            queue.enqueue(this);
+            if (maxWait != null && state == QUEUED) {
+                timer = Schedulers.parallel().schedule(this, maxWait.toNanos(), TimeUnit.NANOSECONDS);
+                if (state != QUEUED) {
+                    timer.dispose();
+                }
+            }
+        }
+
+        @Override
+        void granted() {
+            Disposable t = timer;
+            if (t != null) {
+                t.dispose();
+            }
+            DefaultPermit permit = new DefaultPermit(queue,
+                    actual.currentContext().getOrDefault(Semaphore.HOLDER_KEY, "anonymous"));
+            if (STATE.compareAndSet(this, GRANTED, DELIVERED)) {
+                actual.onNext(permit);
+                actual.onComplete();
+            }
+        }
+
+        @Override
+        public void run() {
+            if (withdraw(queue, true)) {
+                actual.onError(new TimeoutException("no permit of " + kind + " '" + queue.name + "' within "
+                        + Names.format(maxWait) + " (" + queue.describe(kind) + ")"));
+            }
+        }
+
+        @Override
+        public void cancel() {
+            Disposable t = timer;
+            if (t != null) {
+                t.dispose();
+            }
+            if (!withdraw(queue, false) && STATE.compareAndSet(this, GRANTED, RETURNED)) {
+                queue.release();
+            }
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package io.github.reactorasyncio.sync;
+
+/**
+ * A {@link Semaphore} whose permits can never outnumber its initial count. Corresponds to
+ * {@code asyncio.BoundedSemaphore}.
+ *
+ * <p>Everything in {@link Semaphore}'s contract holds, except {@link #release()}: releasing when every permit is
+ * already free throws {@code IllegalStateException("BoundedSemaphore 'name' released too many times (bound 3)")}
+ * and changes nothing (asyncio raises {@code ValueError}). The same applies to {@link Permit#release()} when a
+ * stray raw {@link #release()} has already returned that permit; inside {@link #withPermit(reactor.core.publisher.Mono)}
+ * the error is reported through {@code Hooks.onErrorDropped} and the work's own outcome still reaches downstream.
+ */
+public interface BoundedSemaphore extends Semaphore {
+
+    /**
+     * @throws IllegalArgumentException if {@code permits < 0}
+     */
+    static BoundedSemaphore create(int permits) {
+        return create(Names.next("BoundedSemaphore"), permits);
+    }
+
+    /**
+     * @throws IllegalArgumentException if {@code permits < 0}
+     * @throws NullPointerException     if {@code name} is null
+     */
+    static BoundedSemaphore create(String name, int permits) {
+        return new DefaultBoundedSemaphore(name, permits);
+    }
+
+    /**
+     * Returns one permit.
+     *
+     * @throws IllegalStateException if no permit is held ("released too many times")
+     */
+    @Override
+    void release();
+}

@@ -1,0 +1,104 @@
+package io.github.reactorasyncio.sync;
+
+import java.time.Duration;
+import java.util.function.Supplier;
+
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * A condition variable for Reactor: tasks holding its {@link Lock} wait for a signal, giving the lock up while
+ * they wait and getting it back before they continue. Corresponds to {@code asyncio.Condition} (Java reserves
+ * {@code wait}/{@code notify}, so the names follow {@code java.util.concurrent.locks.Condition}).
+ *
+ * <pre>{@code
+ * condition.withLock(condition.awaitUntil(() -> state == READY).then(runQuery()))   // wait_for(predicate)
+ * condition.withLock(Mono.fromRunnable(() -> state = READY).then(Mono.fromRunnable(condition::signalAll)))
+ * }</pre>
+ *
+ * <h2>Contract</h2>
+ * <ul>
+ *   <li>{@link #await()} must run inside {@code withLock} of this condition's lock (it finds the hold through
+ *       the Reactor Context); otherwise it fails with {@code IllegalStateException}. It releases the lock, waits
+ *       for a signal, re-acquires the lock (queueing FIFO behind other acquirers) and only then completes.</li>
+ *   <li>Waiters are woken in the order they started waiting. {@link #signal(int)} wakes up to {@code n} of them;
+ *       a signal with nobody waiting is lost (it is not remembered, unlike an {@link Event}).</li>
+ *   <li>{@link #signal(int)}/{@link #signalAll()} require the lock to be held (checked as asyncio does: held by
+ *       someone; a plain method call cannot see whose Context it runs in).</li>
+ *   <li><b>Cancellation.</b> Cancelling an await while it waits for a signal removes it (a later signal goes to
+ *       the next waiter); if it is cancelled while re-acquiring, the acquire is withdrawn. Either way the
+ *       enclosing {@code withLock} scope then owns the lock again as soon as it can be had, so its remaining work
+ *       and its final release stay correct, as asyncio re-acquires the lock on cancellation. Prefer
+ *       {@link #await(Duration)} over an outer {@code timeout()}: it re-acquires the lock before signalling
+ *       {@link java.util.concurrent.TimeoutException}, so the code after it runs under the lock.</li>
+ *   <li><b>Happens-before.</b> Actions before {@code signal} happen-before the woken waiter resumes.</li>
+ * </ul>
+ */
+public interface Condition {
+
+    /** A condition with a lock of its own. */
+    static Condition create() {
+        return create(Lock.create());
+    }
+
+    /**
+     * A condition over {@code lock}, as {@code asyncio.Condition(lock)}; several conditions may share one lock.
+     *
+     * @throws NullPointerException     if {@code lock} is null
+     * @throws IllegalArgumentException if {@code lock} was not made by {@link Lock#create()}
+     */
+    static Condition create(Lock lock) {
+        return new DefaultCondition(Names.next("Condition"), lock);
+    }
+
+    String name();
+
+    /** @return the lock this condition releases and re-acquires */
+    Lock lock();
+
+    /** Same as {@code lock().withLock(work)}: {@code async with condition: ...}. */
+    <T> Mono<T> withLock(Mono<T> work);
+
+    /** Same as {@code lock().withLock(work)}. */
+    <T> Flux<T> withLock(Flux<T> work);
+
+    /**
+     * Releases the lock, waits for a signal, re-acquires the lock, completes. Corresponds to
+     * {@code await condition.wait()}.
+     *
+     * <p>Termination: completes after signal and re-acquisition; fails with {@code IllegalStateException} when
+     * not inside this lock's {@code withLock}; on cancel, see the class contract.
+     */
+    Mono<Void> await();
+
+    /**
+     * As {@link #await()}, giving up after {@code maxWait}: the waiter is removed, the lock re-acquired, and then
+     * the Mono fails with {@link java.util.concurrent.TimeoutException} naming the condition and the wait.
+     */
+    Mono<Void> await(Duration maxWait);
+
+    /**
+     * Waits until {@code predicate} returns a value that is neither {@code null} nor {@code Boolean.FALSE}, and
+     * emits it. The predicate is evaluated under the lock, first at subscription and again after every wake-up.
+     * Corresponds to {@code await condition.wait_for(predicate)}.
+     */
+    <T> Mono<T> awaitUntil(Supplier<T> predicate);
+
+    /** Wakes the longest waiter, if any (asyncio {@code notify()}). */
+    void signal();
+
+    /**
+     * Wakes up to {@code n} waiters, oldest first (asyncio {@code notify(n)}); each re-acquires the lock before it
+     * resumes.
+     *
+     * @throws IllegalStateException    if the lock is not held
+     * @throws IllegalArgumentException if {@code n < 0}
+     */
+    void signal(int n);
+
+    /** Wakes every waiter (asyncio {@code notify_all()}). */
+    void signalAll();
+
+    /** @return awaits currently waiting for a signal (not those re-acquiring the lock) */
+    int waiting();
+}

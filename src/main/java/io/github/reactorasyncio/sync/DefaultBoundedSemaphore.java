@@ -1,0 +1,9 @@
+package io.github.reactorasyncio.sync;
+
+/** asyncio.BoundedSemaphore: a release beyond the initial count is refused with IllegalStateException. */
+final class DefaultBoundedSemaphore extends SemaphoreSupport implements BoundedSemaphore {
+
+    DefaultBoundedSemaphore(String name, int permits) {
+        super(name, permits, PermitQueue.Overflow.REFUSE, "BoundedSemaphore");
+    }
+}

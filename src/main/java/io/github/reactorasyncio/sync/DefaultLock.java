@@ -1,0 +1,33 @@
+package io.github.reactorasyncio.sync;
+
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** A one-permit {@link PermitQueue} that refuses over-release; its scopes are keyed by this lock in the Context. */
+final class DefaultLock extends PermitSource implements Lock {
+
+    DefaultLock(String name) {
+        super(new PermitQueue(Names.requireNonNull(name, "name"), 1, PermitQueue.Overflow.REFUSE,
+                "Lock '" + name + "' is not acquired"), "Lock");
+    }
+
+    @Override
+    public <T> Mono<T> withLock(Mono<T> work) {
+        return new ScopedMono<>(work, queue, this);
+    }
+
+    @Override
+    public <T> Flux<T> withLock(Flux<T> work) {
+        return new ScopedFlux<>(work, queue, this);
+    }
+
+    @Override
+    public boolean locked() {
+        return queue.capacity() != queue.freePermits();
+    }
+
+    @Override
+    public String toString() {
+        return "Lock[name=" + queue.name + ", " + (locked() ? "locked" : "unlocked") + ", waiting=" + waiting() + "]";
+    }
+}

@@ -1,0 +1,9 @@
+package io.github.reactorasyncio.sync;
+
+/** asyncio.Semaphore: a release beyond the initial count grows the capacity. */
+final class DefaultSemaphore extends SemaphoreSupport {
+
+    DefaultSemaphore(String name, int permits) {
+        super(name, permits, PermitQueue.Overflow.GROW, "Semaphore");
+    }
+}

@@ -1,0 +1,76 @@
+package io.github.reactorasyncio.sync;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * A mutual-exclusion lock for Reactor that never blocks a thread. Corresponds to {@code asyncio.Lock}.
+ *
+ * <p>The same contract as {@link Semaphore} with one permit: strict FIFO without barging; cancellation never
+ * loses or leaks the lock (a cancel racing the grant passes the lock on); {@link #withLock(Mono)} releases
+ * exactly once on complete, error and cancel, before the terminal signal travels downstream; a woken waiter
+ * continues on the releasing thread, inside a drain loop that does not grow the stack.
+ *
+ * <p><b>Not re-entrant</b>, like asyncio's: a {@code withLock} nested inside another {@code withLock} of the same
+ * lock waits forever. {@link #release()} when unlocked throws
+ * {@code IllegalStateException("Lock 'name' is not acquired")}. Prefer {@code withLock} over {@link #acquire()}:
+ * a raw acquire followed by an error before the release leaves the lock held for good (seed 001's third deadlock).
+ *
+ * <p>{@code withLock} makes the hold visible in the Reactor Context of the work it runs, which is how a
+ * {@link Condition} on this lock finds the hold it temporarily gives up while awaiting.
+ */
+public interface Lock {
+
+    static Lock create() {
+        return create(Names.next("Lock"));
+    }
+
+    /** @throws NullPointerException if {@code name} is null */
+    static Lock create(String name) {
+        return new DefaultLock(name);
+    }
+
+    String name();
+
+    /**
+     * Runs {@code work} while holding the lock; releases it exactly once when the work completes, errors or is
+     * cancelled. Corresponds to {@code async with lock: await work}.
+     *
+     * @throws NullPointerException if {@code work} is null
+     */
+    <T> Mono<T> withLock(Mono<T> work);
+
+    /** As {@link #withLock(Mono)}, holding the lock until the flux terminates or is cancelled. */
+    <T> Flux<T> withLock(Flux<T> work);
+
+    /** Waits for the lock and emits its {@link Permit}; see {@link Semaphore#acquire()}. */
+    Mono<Permit> acquire();
+
+    /** As {@link #acquire()}, failing with {@link java.util.concurrent.TimeoutException} after {@code maxWait}. */
+    Mono<Permit> acquire(Duration maxWait);
+
+    /** Takes the lock now if it is free and nobody is queued. */
+    Optional<Permit> tryAcquire();
+
+    /**
+     * Releases the lock without a {@link Permit} in hand (asyncio's {@code lock.release()}).
+     *
+     * @throws IllegalStateException if the lock is not held: {@code "Lock 'name' is not acquired"}
+     */
+    void release();
+
+    /** @return whether the lock is held (asyncio's {@code locked()}) */
+    boolean locked();
+
+    /** @return acquires queued */
+    int waiting();
+
+    SemaphoreStatistics statistics();
+
+    /** @return e.g. {@code Lock[name=db, locked, waiting=2]} */
+    @Override
+    String toString();
+}

@@ -1,0 +1,218 @@
+package io.github.reactorasyncio.sync;
+
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
+
+import org.reactivestreams.Publisher;
+import org.reactivestreams.Subscription;
+import reactor.core.CoreSubscriber;
+import reactor.core.publisher.Operators;
+import reactor.util.context.Context;
+
+/**
+ * One subscription to {@code withPermit(work)} / {@code withLock(work)}: it is the queue node while waiting, and
+ * the subscriber of {@code work} while holding the permit.
+ *
+ * <p><b>Cancellation.</b> Downstream cancel while queued withdraws the node; after the grant it cancels
+ * {@code work} and then releases the permit, so the next holder never overlaps with the cancelled one. If the
+ * cancel arrives before {@code work} has handed us its subscription, the release is left to {@link #granted()},
+ * which runs after {@code work.subscribe} returns: the work never runs without the permit.
+ *
+ * <p><b>Release exactly once.</b> Every path that gives the permit back goes through a CAS out of
+ * {@code GRANTED} (or {@code LENT}, see {@link Condition}), so complete, error and cancel racing each other release
+ * once. The permit is released before the terminal signal is forwarded, so a downstream that reacts by acquiring
+ * again can have it.
+ */
+final class PermitScope<T> extends PermitQueue.Waiter implements CoreSubscriber<T>, Subscription {
+
+    /** The permit was returned; terminal. */
+    private static final int RELEASED = FIRST_SUBCLASS_STATE;
+    /** A Condition await released the lock on this scope's behalf and has not re-acquired it yet. */
+    private static final int LENT = FIRST_SUBCLASS_STATE + 1;
+
+    @SuppressWarnings("rawtypes")
+    private static final AtomicReferenceFieldUpdater<PermitScope, Subscription> UPSTREAM =
+            AtomicReferenceFieldUpdater.newUpdater(PermitScope.class, Subscription.class, "upstream");
+    @SuppressWarnings("rawtypes")
+    private static final AtomicLongFieldUpdater<PermitScope> REQUESTED =
+            AtomicLongFieldUpdater.newUpdater(PermitScope.class, "requested");
+
+    private final CoreSubscriber<? super T> actual;
+    private final Publisher<? extends T> work;
+    private final PermitQueue queue;
+    private final Context context;
+
+    /** null until work subscribes us; Operators.cancelledSubscription() once cancelled. */
+    private volatile Subscription upstream;
+    /** Demand received before {@link #upstream} was set. */
+    private volatile long requested;
+
+    /**
+     * @param ownerKey when non-null, the Context of {@code work} maps it to this scope, so a {@link Condition} on
+     *                 the same lock can find the hold it must lend
+     */
+    PermitScope(CoreSubscriber<? super T> actual, Publisher<? extends T> work, PermitQueue queue, Object ownerKey) {
+        this.actual = actual;
+        this.work = work;
+        this.queue = queue;
+        this.context = ownerKey == null ? actual.currentContext() : actual.currentContext().put(ownerKey, this);
+    }
+
+    void start() {
+        actual.onSubscribe(this);
+        if (queue.tryAcquire()) {
+            if (grantFast()) {
+                granted();
+            } else {
+                queue.release();
+            }
+        } else {
+            queue.enqueue(this);
+        }
+    }
+
+    @Override
+    void granted() {
+        if (upstream == null) {
+            try {
+                work.subscribe(this);
+            } catch (Throwable t) {
+                onError(Operators.onOperatorError(t, context));
+                return;
+            }
+        }
+        if (upstream == Operators.cancelledSubscription()) {
+            releaseHold();
+        }
+    }
+
+    @Override
+    public Context currentContext() {
+        return context;
+    }
+
+    @Override
+    public void onSubscribe(Subscription s) {
+        if (Operators.setOnce(UPSTREAM, this, s)) {
+            long r = REQUESTED.getAndSet(this, 0L);
+            if (r != 0L) {
+                s.request(r);
+            }
+        }
+    }
+
+    @Override
+    public void onNext(T t) {
+        actual.onNext(t);
+    }
+
+    @Override
+    public void onError(Throwable t) {
+        if (releaseHold()) {
+            actual.onError(t);
+        } else {
+            Operators.onErrorDropped(t, context);
+        }
+    }
+
+    @Override
+    public void onComplete() {
+        if (releaseHold()) {
+            actual.onComplete();
+        }
+    }
+
+    @Override
+    public void request(long n) {
+        if (!Operators.validate(n)) {
+            return;
+        }
+        Subscription s = upstream;
+        if (s != null) {
+            s.request(n);
+            return;
+        }
+        Operators.addCap(REQUESTED, this, n);
+        s = upstream;
+        if (s != null && s != Operators.cancelledSubscription()) {
+            long r = REQUESTED.getAndSet(this, 0L);
+            if (r != 0L) {
+                s.request(r);
+            }
+        }
+    }
+
+    @Override
+    public void cancel() {
+        if (withdraw(queue, false)) {
+            return;
+        }
+        Subscription s = UPSTREAM.getAndSet(this, Operators.cancelledSubscription());
+        if (s == Operators.cancelledSubscription()) {
+            return;
+        }
+        if (s != null) {
+            s.cancel();
+            releaseHold();
+        }
+        // s == null: granted() has not subscribed work yet, or is doing so now; it releases once subscribe returns.
+    }
+
+    /**
+     * Gives the permit back unless that already happened.
+     *
+     * @return whether this call ended the hold (so the terminal signal is ours to forward)
+     */
+    private boolean releaseHold() {
+        for (;;) {
+            int s = state;
+            if (s == GRANTED) {
+                if (STATE.compareAndSet(this, GRANTED, RELEASED)) {
+                    try {
+                        queue.releaseOrThrow();
+                    } catch (IllegalStateException misuse) {
+                        // Someone released a permit they did not own while we held ours; say so, keep our signal.
+                        Operators.onErrorDropped(misuse, context);
+                    }
+                    return true;
+                }
+            } else if (s == LENT) {
+                if (STATE.compareAndSet(this, LENT, RELEASED)) {
+                    return true;
+                }
+            } else {
+                return false;
+            }
+        }
+    }
+
+    /**
+     * For {@link Condition#await()}: releases the lock while this scope stays open.
+     *
+     * @return {@code false} if this scope does not hold the lock now
+     */
+    boolean lend() {
+        if (STATE.compareAndSet(this, GRANTED, LENT)) {
+            queue.release();
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * For {@link Condition#await()}: the caller was just granted the lock again on this scope's behalf.
+     *
+     * @return {@code false} if the scope ended meanwhile; the lock has then been given back
+     */
+    boolean reclaim() {
+        if (STATE.compareAndSet(this, LENT, GRANTED)) {
+            return true;
+        }
+        queue.release();
+        return false;
+    }
+
+    boolean holds() {
+        return state == GRANTED;
+    }
+}

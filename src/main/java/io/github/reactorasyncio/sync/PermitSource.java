@@ -1,0 +1,47 @@
+package io.github.reactorasyncio.sync;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import reactor.core.publisher.Mono;
+
+/** The raw-permit half of {@link Semaphore}, {@link BoundedSemaphore} and {@link Lock}, over one {@link PermitQueue}. */
+abstract class PermitSource {
+
+    final PermitQueue queue;
+    /** "Semaphore", "BoundedSemaphore" or "Lock": how messages and toString() name this primitive. */
+    final String kind;
+
+    PermitSource(PermitQueue queue, String kind) {
+        this.queue = queue;
+        this.kind = kind;
+    }
+
+    public String name() {
+        return queue.name;
+    }
+
+    public Mono<Permit> acquire() {
+        return new AcquireMono(queue, kind, null);
+    }
+
+    public Mono<Permit> acquire(Duration maxWait) {
+        return new AcquireMono(queue, kind, Names.requireNonNegative(maxWait, "maxWait"));
+    }
+
+    public Optional<Permit> tryAcquire() {
+        return queue.tryAcquire() ? Optional.of(new DefaultPermit(queue, "anonymous")) : Optional.empty();
+    }
+
+    public void release() {
+        queue.releaseOrThrow();
+    }
+
+    public int waiting() {
+        return queue.waiting();
+    }
+
+    public SemaphoreStatistics statistics() {
+        return queue.statistics();
+    }
+}

@@ -1,0 +1,23 @@
+package io.github.reactorasyncio.sync;
+
+import reactor.core.CoreSubscriber;
+import reactor.core.publisher.Flux;
+
+/** {@code withPermit(Flux)} / {@code withLock(Flux)}: the permit is held from grant until the flux terminates. */
+final class ScopedFlux<T> extends Flux<T> {
+
+    private final Flux<? extends T> work;
+    private final PermitQueue queue;
+    private final Object ownerKey;
+
+    ScopedFlux(Flux<? extends T> work, PermitQueue queue, Object ownerKey) {
+        this.work = Names.requireNonNull(work, "work");
+        this.queue = queue;
+        this.ownerKey = ownerKey;
+    }
+
+    @Override
+    public void subscribe(CoreSubscriber<? super T> actual) {
+        new PermitScope<T>(actual, work, queue, ownerKey).start();
+    }
+}

@@ -1,0 +1,141 @@
+package io.github.reactorasyncio.sync;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * A counting semaphore for Reactor: limits how many subscriptions run a piece of work at once, without ever
+ * blocking a thread. Corresponds to {@code asyncio.Semaphore}.
+ *
+ * <pre>{@code
+ * Semaphore sem = Semaphore.create("fetch", 10);            // asyncio.Semaphore(10)
+ * Flux.fromIterable(urls)
+ *     .flatMap(url -> sem.withPermit(client.get(url)))       // async with sem: await session.get(url)
+ * }</pre>
+ *
+ * <h2>Contract</h2>
+ * <ul>
+ *   <li><b>Strict FIFO.</b> Permits are granted in the order acquires arrived. There is no barging: an acquire
+ *       that arrives while others are queued queues behind them even if a permit happens to be free.
+ *       {@link #tryAcquire()} respects the queue too.</li>
+ *   <li><b>Cancellation never loses or leaks a permit.</b> Cancelling a queued acquire unlinks it in O(1). If the
+ *       cancel races a grant, the granted permit is released at once and passes to the next waiter.
+ *       {@link #withPermit(Mono)} releases exactly once on complete, error or downstream cancel, including a
+ *       cancel while still queued and an inner publisher that throws when subscribed.</li>
+ *   <li><b>Non-blocking.</b> No method parks a thread; all of them are safe on Netty event loops. A granted
+ *       waiter continues on the thread that made the permit available (the releasing thread, or the thread of
+ *       the acquire if a permit was free). Wake-ups are delivered by a drain loop, so releasing one permit after
+ *       another never grows the stack, however many waiters are woken in a row.</li>
+ *   <li><b>Happens-before.</b> Everything a holder did before releasing a permit happens-before everything the
+ *       next holder of that permit does after it is granted.</li>
+ *   <li><b>asyncio parity.</b> {@link #release()} beyond the initial count grows the capacity, as in asyncio
+ *       ("two acquires, three releases" lets three in at once afterwards); {@link BoundedSemaphore} refuses.</li>
+ *   <li><b>Misuse fails loudly.</b> Negative permits: {@code IllegalArgumentException("permits must be >= 0,
+ *       was -1")}; null arguments: {@code NullPointerException} naming the argument.</li>
+ * </ul>
+ *
+ * <p>Each termination case of {@link #withPermit(Mono)}: the work completes, errors or is cancelled → the permit
+ * is released before the signal reaches downstream (so a downstream that immediately acquires again can get
+ * it). Downstream cancels while queued → the waiter is removed and no permit is taken.
+ */
+public interface Semaphore {
+
+    /**
+     * Reactor {@code Context} key under which a caller may put a {@code String} naming itself; it is recorded as
+     * the {@link Permit#holder()} of permits acquired in that context.
+     */
+    String HOLDER_KEY = "reactor-asyncio.holder";
+
+    /**
+     * A semaphore with {@code permits} permits and an automatic name.
+     *
+     * @throws IllegalArgumentException if {@code permits < 0}
+     */
+    static Semaphore create(int permits) {
+        return create(Names.next("Semaphore"), permits);
+    }
+
+    /**
+     * A named semaphore with {@code permits} permits. The name appears in {@link #toString()}, statistics and
+     * error messages.
+     *
+     * @throws IllegalArgumentException if {@code permits < 0}
+     * @throws NullPointerException     if {@code name} is null
+     */
+    static Semaphore create(String name, int permits) {
+        return new DefaultSemaphore(name, permits);
+    }
+
+    /** @return this semaphore's name */
+    String name();
+
+    /**
+     * Runs {@code work} while holding one permit: subscribes to it once a permit is granted and releases the
+     * permit exactly once when it completes, errors or is cancelled. Nothing happens until subscription; each
+     * subscription acquires its own permit. Corresponds to {@code async with sem: await work}.
+     *
+     * @throws NullPointerException if {@code work} is null
+     */
+    <T> Mono<T> withPermit(Mono<T> work);
+
+    /**
+     * As {@link #withPermit(Mono)}, for a publisher of many values: the permit is held from grant until the
+     * flux terminates or is cancelled.
+     *
+     * @throws NullPointerException if {@code work} is null
+     */
+    <T> Flux<T> withPermit(Flux<T> work);
+
+    /**
+     * Waits for a permit and emits it. The caller owns the permit once it is emitted and must
+     * {@link Permit#release()} it. Cancelling before emission withdraws the acquire (or releases a permit
+     * granted concurrently). Corresponds to {@code await sem.acquire()}.
+     */
+    Mono<Permit> acquire();
+
+    /**
+     * As {@link #acquire()}, giving up after {@code maxWait}: then the acquire is withdrawn and the Mono fails
+     * with a {@link java.util.concurrent.TimeoutException} naming the semaphore and the wait. The timer runs on
+     * {@link reactor.core.scheduler.Schedulers#parallel()} (virtual time in tests). Either the permit is
+     * granted or the wait times out, never both.
+     *
+     * @throws IllegalArgumentException if {@code maxWait} is negative
+     */
+    Mono<Permit> acquire(Duration maxWait);
+
+    /**
+     * Takes a permit now if one is free and nobody is queued (FIFO is respected).
+     *
+     * @return the permit, or empty if none can be had immediately
+     */
+    Optional<Permit> tryAcquire();
+
+    /**
+     * Returns one permit without a {@link Permit} in hand, as asyncio's {@code sem.release()}: it wakes the
+     * longest waiter, or makes one more permit available. Releasing when no permit is held grows the capacity
+     * by one (asyncio semantics); {@link BoundedSemaphore} throws instead.
+     */
+    void release();
+
+    /**
+     * @return {@code true} if an acquire cannot succeed immediately: no permit is free, or acquires are queued
+     *     (asyncio's {@code locked()})
+     */
+    boolean locked();
+
+    /** @return permits that can be had right now */
+    int availablePermits();
+
+    /** @return acquires currently queued */
+    int waiting();
+
+    /** @return a snapshot of this semaphore's state */
+    SemaphoreStatistics statistics();
+
+    /** @return e.g. {@code Semaphore[name=fetch, available=2/5, waiting=3]} */
+    @Override
+    String toString();
+}

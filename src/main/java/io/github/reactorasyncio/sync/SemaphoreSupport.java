@@ -1,0 +1,39 @@
+package io.github.reactorasyncio.sync;
+
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** What {@link Semaphore} and {@link BoundedSemaphore} share; they differ only in their overflow policy. */
+abstract sealed class SemaphoreSupport extends PermitSource implements Semaphore
+        permits DefaultSemaphore, DefaultBoundedSemaphore {
+
+    SemaphoreSupport(String name, int permits, PermitQueue.Overflow overflow, String kind) {
+        super(new PermitQueue(name, permits, overflow,
+                kind + " '" + name + "' released too many times (bound " + permits + ")"), kind);
+    }
+
+    @Override
+    public <T> Mono<T> withPermit(Mono<T> work) {
+        return new ScopedMono<>(work, queue, null);
+    }
+
+    @Override
+    public <T> Flux<T> withPermit(Flux<T> work) {
+        return new ScopedFlux<>(work, queue, null);
+    }
+
+    @Override
+    public boolean locked() {
+        return queue.locked();
+    }
+
+    @Override
+    public int availablePermits() {
+        return queue.available();
+    }
+
+    @Override
+    public String toString() {
+        return queue.describe(kind);
+    }
+}

@@ -1,0 +1,21 @@
+/**
+ * Synchronization primitives for Reactor, after {@code asyncio}'s: none of them ever blocks a thread.
+ *
+ * <p>How the types relate:
+ * <ul>
+ *   <li>{@link io.github.reactorasyncio.sync.Semaphore} limits how many subscriptions run a piece of work at
+ *       once; {@link io.github.reactorasyncio.sync.BoundedSemaphore} is the same but refuses to be released more
+ *       often than acquired. Both hand out {@link io.github.reactorasyncio.sync.Permit}s from a strict-FIFO,
+ *       cancel-safe queue, and {@code withPermit} scopes one piece of work to one permit.</li>
+ *   <li>{@link io.github.reactorasyncio.sync.Lock} is that queue with one permit and an owner-visible scope
+ *       ({@code withLock}), over which a {@link io.github.reactorasyncio.sync.Condition} lends the lock away while
+ *       it waits for a signal.</li>
+ *   <li>{@link io.github.reactorasyncio.sync.Event} (a flag) and {@link io.github.reactorasyncio.sync.Barrier}
+ *       (a meeting point for N) coordinate without holding anything.</li>
+ *   <li>{@link io.github.reactorasyncio.sync.SemaphoreStatistics} is the snapshot the permit-based ones report.</li>
+ * </ul>
+ *
+ * <p>The full contract of each primitive (fairness, cancellation, errors, messages) is in its Javadoc and in
+ * {@code docs/semantics.md}.
+ */
+package io.github.reactorasyncio.sync;
