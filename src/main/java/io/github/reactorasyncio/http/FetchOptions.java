@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 
+import io.github.reactorasyncio.sync.Semaphore;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
@@ -15,7 +16,8 @@ import reactor.core.scheduler.Schedulers;
  * <p>The limit: {@link #concurrency()} is both the {@code flatMap} concurrency of
  * {@link Fetcher#fetchAll(Iterable)} and the connection pool's {@code maxConnections} per host, and the pool's
  * pending-acquire queue is sized to the same number, so the pool cannot hold a second, hidden queue of requests:
- * the limit is the one you set. To share a limit with other work, see {@link Builder#sharedLimit}.
+ * the limit is the one you set. To share a limit with other work, see {@link Builder#sharedLimit}: a
+ * {@link Semaphore} every request must also hold a permit of.
  *
  * <p>Time: every timer (whole-exchange timeout, retry backoff) runs on {@link #timerScheduler()}, so tests can
  * swap in a virtual-time scheduler; connect and response timeouts are Netty channel timers and always real.
@@ -43,6 +45,7 @@ public final class FetchOptions {
     private final double retryJitter;
     private final boolean retryNonIdempotent;
     private final Scheduler timerScheduler;
+    private final Semaphore sharedLimit;
 
     private FetchOptions(Builder b) {
         this.name = b.name;
@@ -63,6 +66,7 @@ public final class FetchOptions {
         this.retryJitter = b.retryJitter;
         this.retryNonIdempotent = b.retryNonIdempotent;
         this.timerScheduler = b.timerScheduler;
+        this.sharedLimit = b.sharedLimit;
     }
 
     /** Limit 10, GET, connect 5 s, response 10 s, whole exchange 30 s, 5 redirects, 4 MiB bodies, gzip, no retry. */
@@ -115,6 +119,8 @@ public final class FetchOptions {
     public boolean retryNonIdempotent() { return retryNonIdempotent; }
     /** Scheduler of the exchange timeout and retry delays. */
     public Scheduler timerScheduler() { return timerScheduler; }
+    /** The semaphore every request must also hold a permit of, or null (see {@link Builder#sharedLimit}). */
+    public Semaphore sharedLimit() { return sharedLimit; }
 
     /** Whether a failed request with this method may be sent again. */
     boolean mayRetry() {
@@ -129,6 +135,7 @@ public final class FetchOptions {
                 + (http2 ? ", h2" : "") + (h2c ? ", h2c" : "") + ", retries " + retries
                 + (retries > 0 ? " (backoff " + retryBackoff + ".." + retryMaxBackoff + ", jitter " + retryJitter
                         + (retryNonIdempotent ? ", non-idempotent too" : "") + ")" : "")
+                + (sharedLimit != null ? ", shared limit " + sharedLimit.name() : "")
                 + "]";
     }
 
@@ -152,6 +159,7 @@ public final class FetchOptions {
         private double retryJitter = 0.5;
         private boolean retryNonIdempotent;
         private Scheduler timerScheduler = Schedulers.parallel();
+        private Semaphore sharedLimit;
 
         private Builder() {
         }
@@ -175,6 +183,7 @@ public final class FetchOptions {
             retryJitter = o.retryJitter;
             retryNonIdempotent = o.retryNonIdempotent;
             timerScheduler = o.timerScheduler;
+            sharedLimit = o.sharedLimit;
         }
 
         public Builder name(String name) {
@@ -289,6 +298,21 @@ public final class FetchOptions {
 
         public Builder timerScheduler(Scheduler timerScheduler) {
             this.timerScheduler = Objects.requireNonNull(timerScheduler, "timerScheduler");
+            return this;
+        }
+
+        /**
+         * Makes every request also hold a permit of {@code semaphore} while it runs (from its first attempt to its
+         * result, retries included): a limit shared with other work, such as all calls of a WebFlux application
+         * to one API, whichever Fetcher or pipeline they come from. It applies to {@link Fetcher#fetch(String)}
+         * too. The permit is taken before the request counts as in flight and released exactly once on result or
+         * cancel (see {@link Semaphore#withPermit}); waiting for it is queued FIFO in the semaphore, not in the
+         * pool. {@link #concurrency} still bounds each {@code fetchAll} and sizes the pool, so the effective
+         * limit is the smaller of the two: give {@code concurrency} at least the semaphore's permits if this
+         * fetcher should be able to use them all. Null removes the shared limit.
+         */
+        public Builder sharedLimit(Semaphore semaphore) {
+            this.sharedLimit = semaphore;
             return this;
         }
 

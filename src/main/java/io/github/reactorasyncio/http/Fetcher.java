@@ -16,7 +16,9 @@ import reactor.core.publisher.Mono;
  * to at most {@code concurrency} requests and starts the next one only when one finishes, which is exactly a
  * semaphore of that many permits held for the duration of each request. The pool is sized to the same number
  * (connections per host, and pending acquires) so it adds no queue of its own. {@link #statistics()} reports the
- * most requests ever in flight at once.
+ * most requests ever in flight at once. For a limit shared with other work, give the options a
+ * {@link io.github.reactorasyncio.sync.Semaphore} ({@link FetchOptions.Builder#sharedLimit}): every request then
+ * also holds one of its permits, in {@code fetchAll} and {@link #fetch(String)} alike.
  *
  * <p><b>Results.</b> Every input URL yields exactly one {@link FetchResult}, failures included; the returned Flux
  * never errors because of a URL (only because of the input publisher itself). Emission follows completion order
@@ -56,8 +58,10 @@ public interface Fetcher extends Disposable, AutoCloseable {
     Flux<FetchResult> fetchAll(Iterable<String> urls);
 
     /**
-     * Fetches one URL (index 0). Not limited by {@code concurrency} (there is no pipeline to limit); callers that
-     * issue many of these should hold a limit themselves. Never errors: failures are results.
+     * Fetches one URL (index 0). Not limited by {@code concurrency} (there is no pipeline to limit), only by
+     * the shared limit if one is set; callers that issue many of these without one should limit themselves (a
+     * request beyond twice {@code concurrency} in flight to one host is a {@link FetchErrorKind#POOL_EXHAUSTED}
+     * result: the pool keeps no unbounded queue). Never errors: failures are results.
      */
     Mono<FetchResult> fetch(String url);
 

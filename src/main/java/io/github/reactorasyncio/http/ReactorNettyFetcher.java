@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.ToIntFunction;
 
+import io.github.reactorasyncio.sync.Semaphore;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
@@ -126,7 +127,9 @@ final class ReactorNettyFetcher implements Fetcher {
                 return Mono.just(FetchResult.failure(index, url, rejected.kind(), rejected.getMessage(),
                         Duration.ZERO, 0));
             }
-            return exchange(index, url, uri);
+            Mono<FetchResult> exchange = exchange(index, url, uri);
+            Semaphore shared = options.sharedLimit();
+            return shared == null ? exchange : shared.withPermit(exchange);
         });
     }
 
