@@ -51,6 +51,8 @@ final class ReactorNettyFetcher implements Fetcher {
     // Pool metrics by pool id + remote address, registered by Reactor Netty as pools for new hosts appear.
     private final Map<String, ConnectionPoolMetrics> pools = new ConcurrentHashMap<>();
 
+    // Tracked here: ConnectionProvider.isDisposed() is true as long as no host has been contacted yet.
+    private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong attempts = new AtomicLong();
     // Invariant: inFlight == requests that passed their turn and have not terminated or been cancelled.
@@ -286,12 +288,14 @@ final class ReactorNettyFetcher implements Fetcher {
 
     @Override
     public void dispose() {
-        provider.dispose();
+        if (closed.compareAndSet(false, true)) {
+            provider.dispose();
+        }
     }
 
     @Override
     public boolean isDisposed() {
-        return provider.isDisposed();
+        return closed.get();
     }
 
     @Override
