@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -296,9 +297,15 @@ public final class FetchCommand implements Callable<Integer> {
                 server == null ? "" : "; the demo server saw at most " + server.maxInFlight());
         out.printf(Locale.ROOT, "elapsed        %.3f s%n", s.elapsed().toNanos() / 1e9);
         out.printf(Locale.ROOT, "requests/s     %.1f%n", s.requestsPerSecond());
-        out.printf(Locale.ROOT, "latency        p50 %s, p90 %s, p99 %s%n", millis(s.latencyP50()),
-                millis(s.latencyP90()), millis(s.latencyP99()));
-        List<FetchResult> failures = results.stream().filter(r -> !r.answered()).limit(FAILURES_LISTED).toList();
+        if (s.answered() == 0) {
+            out.println("latency        n/a (no answers)");
+        }
+        else {
+            out.printf(Locale.ROOT, "latency        p50 %s, p90 %s, p99 %s%n", millis(s.latencyP50()),
+                    millis(s.latencyP90()), millis(s.latencyP99()));
+        }
+        List<FetchResult> failures = results.stream().filter(r -> !r.answered())
+                .sorted(Comparator.comparingLong(FetchResult::index)).limit(FAILURES_LISTED).toList();
         if (!failures.isEmpty()) {
             out.println("failures:");
             failures.forEach(r -> out.printf(Locale.ROOT, "  #%d %s  %s: %s%n", r.index(), r.url(), r.errorKind(),
@@ -337,7 +344,7 @@ public final class FetchCommand implements Callable<Integer> {
             demo.put("injectedErrors", server.injectedErrors());
         }
         ArrayNode failures = root.putArray("failures");
-        for (FetchResult r : results) {
+        for (FetchResult r : results.stream().sorted(Comparator.comparingLong(FetchResult::index)).toList()) {
             if (!r.answered()) {
                 failures.addObject()
                         .put("index", r.index())

@@ -57,7 +57,7 @@ final class FetchFailure extends RuntimeException {
             return new FetchFailure(FetchErrorKind.CONNECT_TIMEOUT, describe(t));
         }
         if (t instanceof ConnectException) {
-            return new FetchFailure(FetchErrorKind.CONNECTION_REFUSED, describe(t));
+            return new FetchFailure(FetchErrorKind.CONNECTION_REFUSED, refused(t.getMessage()));
         }
         if (t instanceof UnknownHostException) {
             return new FetchFailure(FetchErrorKind.UNKNOWN_HOST, "unknown host " + t.getMessage());
@@ -75,6 +75,17 @@ final class FetchFailure extends RuntimeException {
             return new FetchFailure(FetchErrorKind.PROTOCOL_ERROR, describe(t));
         }
         return null;
+    }
+
+    /** Netty's "finishConnect(..) failed with error(-111): Connection refused: /127.0.0.1:9" made readable. */
+    static String refused(String message) {
+        String marker = "Connection refused";
+        int at = message == null ? -1 : message.indexOf(marker);
+        if (at < 0) {
+            return "connection refused" + (message == null ? "" : " (" + message + ")");
+        }
+        String where = message.substring(at + marker.length()).replaceFirst("^: /?", "");
+        return where.isEmpty() ? "connection refused" : "connection refused by " + where;
     }
 
     private static boolean isNativeIo(Throwable t) {

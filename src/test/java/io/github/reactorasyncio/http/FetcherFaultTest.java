@@ -101,8 +101,17 @@ class FetcherFaultTest {
         }
         String url = "http://127.0.0.1:" + port + "/";
         FetchResult r = batchWith(url).get(url);
-        assertFailure(r, FetchErrorKind.CONNECTION_REFUSED, "Connection refused");
+        assertFailure(r, FetchErrorKind.CONNECTION_REFUSED, "connection refused by 127.0.0.1:" + port);
         assertThat(r.attempts()).isEqualTo(1);
+    }
+
+    @Test
+    void refusalMessagesAreReadableWhateverNettySays() {
+        assertThat(FetchFailure.refused("finishConnect(..) failed with error(-111): Connection refused: /127.0.0.1:9"))
+                .isEqualTo("connection refused by 127.0.0.1:9");
+        assertThat(FetchFailure.refused("Connection refused")).isEqualTo("connection refused");
+        assertThat(FetchFailure.refused(null)).isEqualTo("connection refused");
+        assertThat(FetchFailure.refused("odd")).isEqualTo("connection refused (odd)");
     }
 
     @Test
