@@ -26,7 +26,8 @@ import java.util.stream.IntStream;
  * <p><b>Counting.</b> A request is in flight from the moment its headers arrive until its response starts. A
  * client cannot see the end of a response before it starts, so the server's in-flight count never exceeds the
  * client's: {@link DemoServerStatistics#maxInFlight()} is an independent witness of the client's limit.
- * A request whose connection closes while it waits leaves the count when Reactor Netty cancels its handler.
+ * A request whose connection closes while it waits leaves the count when Reactor Netty cancels its handler, so
+ * right after the client cancels requests the server's count can briefly exceed the client's.
  *
  * <p>{@link #close()} stops the server and waits (at most a few seconds) for it to unbind.
  */

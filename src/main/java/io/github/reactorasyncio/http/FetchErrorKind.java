@@ -28,7 +28,7 @@ public enum FetchErrorKind {
     BODY_TOO_LARGE(false),
     /** Still a redirect after {@link FetchOptions#maxRedirects()} hops. */
     TOO_MANY_REDIRECTS(false),
-    /** The connection pool refused the request (its pending queue is sized to the limit, so this means misuse). */
+    /** No pooled connection became free within {@link FetchOptions#connectTimeout()}. */
     POOL_EXHAUSTED(false),
     /** The peer did not speak HTTP (undecodable response). */
     PROTOCOL_ERROR(false),

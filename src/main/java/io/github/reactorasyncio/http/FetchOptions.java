@@ -13,10 +13,10 @@ import reactor.core.scheduler.Schedulers;
  * Immutable settings of a {@link Fetcher}. Start from {@link #defaults()} or {@link #builder()}; every setter
  * validates its argument and names it in the exception.
  *
- * <p>The limit: {@link #concurrency()} is both the {@code flatMap} concurrency of
- * {@link Fetcher#fetchAll(Iterable)} and the connection pool's {@code maxConnections} per host, and the pool's
- * pending-acquire queue is sized to the same number, so the pool cannot hold a second, hidden queue of requests:
- * the limit is the one you set. To share a limit with other work, see {@link Builder#sharedLimit}: a
+ * <p>The limit: {@link #concurrency()} is the {@code flatMap} concurrency of {@link Fetcher#fetchAll(Iterable)},
+ * the bound on everything one Fetcher has in flight, and the connection pool's {@code maxConnections} per host.
+ * A request reaches the pool only once it has its turn, so the pool cannot hold a second, hidden queue of
+ * requests: the limit is the one you set. To share a limit with other work, see {@link Builder#sharedLimit}: a
  * {@link Semaphore} every request must also hold a permit of.
  *
  * <p>Time: every timer (whole-exchange timeout, retry backoff) runs on {@link #timerScheduler()}, so tests can
@@ -85,7 +85,7 @@ public final class FetchOptions {
 
     /** Name of the connection pool (shows in Reactor Netty logs and metrics). */
     public String name() { return name; }
-    /** At most this many requests in flight per {@code fetchAll}, and at most this many connections per host. */
+    /** At most this many requests in flight per Fetcher (and per {@code fetchAll}), and connections per host. */
     public int concurrency() { return concurrency; }
     /** Whether {@code fetchAll} emits in input order ({@code flatMapSequential}) instead of completion order. */
     public boolean ordered() { return ordered; }
@@ -307,9 +307,10 @@ public final class FetchOptions {
          * to one API, whichever Fetcher or pipeline they come from. It applies to {@link Fetcher#fetch(String)}
          * too. The permit is taken before the request counts as in flight and released exactly once on result or
          * cancel (see {@link Semaphore#withPermit}); waiting for it is queued FIFO in the semaphore, not in the
-         * pool. {@link #concurrency} still bounds each {@code fetchAll} and sizes the pool, so the effective
-         * limit is the smaller of the two: give {@code concurrency} at least the semaphore's permits if this
-         * fetcher should be able to use them all. Null removes the shared limit.
+         * pool. {@link #concurrency} still bounds the fetcher and sizes its pool, so the effective limit is the
+         * smaller of the two: give {@code concurrency} at least the semaphore's permits if this fetcher should be
+         * able to use them all. The fetcher's own turn is taken before the shared permit, so a request never
+         * holds a shared permit while queued behind its own fetcher. Null removes the shared limit.
          */
         public Builder sharedLimit(Semaphore semaphore) {
             this.sharedLimit = semaphore;

@@ -10,7 +10,8 @@ package io.github.reactorasyncio.http;
  * @param maxInFlight         the most requests ever in flight at once: proof the limit held
  * @param connectionsAcquired pooled connections in use right now (all hosts)
  * @param connectionsIdle     pooled connections open and idle (keep-alive)
- * @param pendingAcquires     requests waiting inside the pool for a connection (at most the limit, normally 0)
+ * @param pendingAcquires     acquires queued inside the pool (live ones at most the limit, normally 0; the pool
+ *                            counts cancelled ones until its pending-acquire timeout clears them)
  */
 public record FetchStatistics(long requests, long attempts, int inFlight, int maxInFlight, int connectionsAcquired,
                               int connectionsIdle, int pendingAcquires) {

@@ -14,9 +14,11 @@ import reactor.core.publisher.Mono;
  *
  * <p><b>Concurrency.</b> {@link #fetchAll(Publisher)} is {@code flatMap(fetch, concurrency)}: flatMap subscribes
  * to at most {@code concurrency} requests and starts the next one only when one finishes, which is exactly a
- * semaphore of that many permits held for the duration of each request. The pool is sized to the same number
- * (connections per host, and pending acquires) so it adds no queue of its own. {@link #statistics()} reports the
- * most requests ever in flight at once. For a limit shared with other work, give the options a
+ * semaphore of that many permits held for the duration of each request. {@code concurrency} also bounds the
+ * fetcher as a whole — several {@code fetchAll} pipelines and {@link #fetch(String)} calls running at once share
+ * it (FIFO) — and sizes the pool (connections per host). Only requests holding a turn reach the pool, so it
+ * never holds a queue of its own beyond the requests already in flight. {@link #statistics()} reports the most requests ever in
+ * flight at once. For a limit shared with other work, give the options a
  * {@link io.github.reactorasyncio.sync.Semaphore} ({@link FetchOptions.Builder#sharedLimit}): every request then
  * also holds one of its permits, in {@code fetchAll} and {@link #fetch(String)} alike.
  *
@@ -58,10 +60,8 @@ public interface Fetcher extends Disposable, AutoCloseable {
     Flux<FetchResult> fetchAll(Iterable<String> urls);
 
     /**
-     * Fetches one URL (index 0). Not limited by {@code concurrency} (there is no pipeline to limit), only by
-     * the shared limit if one is set; callers that issue many of these without one should limit themselves (a
-     * request beyond twice {@code concurrency} in flight to one host is a {@link FetchErrorKind#POOL_EXHAUSTED}
-     * result: the pool keeps no unbounded queue). Never errors: failures are results.
+     * Fetches one URL (index 0), waiting for a turn under the fetcher-wide {@code concurrency} limit (and the
+     * shared limit, if set) like every request of this fetcher. Never errors: failures are results.
      */
     Mono<FetchResult> fetch(String url);
 

@@ -20,7 +20,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.netty.Connection;
+import reactor.netty.ByteBufFlux;
 import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.HttpClientResponse;
@@ -31,13 +31,15 @@ import reactor.util.function.Tuple2;
 /**
  * {@link Fetcher} on one Reactor Netty {@link HttpClient} and one {@link ConnectionProvider} of its own.
  *
- * <p>Concurrency: the limit is flatMap's (see {@link Fetcher}); the pool has {@code concurrency} connections per
- * host and a pending-acquire queue of the same size, which is only ever used in the instant between a finished
- * request handing its turn on and its connection being returned (Reactor Netty completes the body before it
- * releases the connection). Counters are atomics updated on whatever thread signals.
+ * <p>Concurrency: each pipeline is limited by flatMap (see {@link Fetcher}); the fetcher as a whole by its own
+ * {@code Semaphore(concurrency)}, which only matters when several pipelines or single fetches overlap. The pool
+ * has {@code concurrency} connections per host. Requests reach the pool only holding a turn, so at most
+ * {@code concurrency} live ones ever wait there: its pending queue is used only while a
+ * finished or cancelled request's connection is still on its way back (Reactor Netty completes the body before
+ * it releases the connection; a cancelled one is closed asynchronously). Counters are atomics.
  *
- * <p>Cancellation: a cancelled attempt disposes its connection (a half-read response cannot be reused); Reactor
- * Netty does the same when cancelled before the response arrives. The in-flight counter is left exactly once per
+ * <p>Cancellation: Reactor Netty closes the connection of a cancelled attempt (a half-read response cannot be
+ * reused), before or after the response started. The in-flight counter is left exactly once per
  * request (guarded), on termination or on cancel, whichever comes first.
  */
 final class ReactorNettyFetcher implements Fetcher {
@@ -46,6 +48,10 @@ final class ReactorNettyFetcher implements Fetcher {
     private final HttpMethod method;
     private final RetryPolicy retryPolicy;
     private final ConnectionProvider provider;
+    // Bounds requests in flight across all pipelines and single fetches of this fetcher to the pool's size, so
+    // no more than `concurrency` live requests ever wait inside the pool. With one pipeline, flatMap never lets
+    // more than `concurrency` ask, and this semaphore is never contended.
+    private final Semaphore turns;
     private final HttpClient client;
 
     // Pool metrics by pool id + remote address, registered by Reactor Netty as pools for new hosts appear.
@@ -64,9 +70,13 @@ final class ReactorNettyFetcher implements Fetcher {
         this.options = options;
         this.method = HttpMethod.valueOf(options.method());
         this.retryPolicy = RetryPolicy.from(options);
+        this.turns = Semaphore.create(options.name() + "-turns", options.concurrency());
         this.provider = ConnectionProvider.builder(options.name())
                 .maxConnections(options.concurrency())
-                .pendingAcquireMaxCount(options.concurrency())
+                // No count bound: only requests holding one of `turns` ever reach the pool, so at most
+                // `concurrency` live ones wait here. A tight count bound was wrong: the pool keeps cancelled
+                // acquires counted for a while, and after cancellations it rejected live requests (stress test).
+                .pendingAcquireMaxCount(-1)
                 .pendingAcquireTimeout(options.connectTimeout())
                 .maxIdleTime(Duration.ofSeconds(30))
                 .metrics(true, () -> new PoolRegistrar(pools))
@@ -131,7 +141,9 @@ final class ReactorNettyFetcher implements Fetcher {
             }
             Mono<FetchResult> exchange = exchange(index, url, uri);
             Semaphore shared = options.sharedLimit();
-            return shared == null ? exchange : shared.withPermit(exchange);
+            // Own turn first, then the shared permit: never hold a permit other fetchers need while queued
+            // behind this fetcher's own limit. One fixed order, so the two can never deadlock.
+            return turns.withPermit(shared == null ? exchange : shared.withPermit(exchange));
         });
     }
 
@@ -175,16 +187,19 @@ final class ReactorNettyFetcher implements Fetcher {
     private Mono<RetryPolicy.Attempt> attempt(URI uri) {
         return client.request(method)
                 .uri(uri)
-                .responseConnection(this::readBody)
+                .response(this::readBody)
                 .single();
     }
 
-    /** Counts the body without keeping it; aborts the connection past the size limit or on cancel. */
-    private Mono<RetryPolicy.Attempt> readBody(HttpClientResponse response, Connection connection) {
+    /**
+     * Counts the body without keeping it. Stopping early (size limit, redirect bound, error, cancel) leaves the
+     * body unread; Reactor Netty then closes the connection instead of returning it to the pool, and only if
+     * the response is really incomplete (closing it ourselves could hit a connection already handed on).
+     */
+    private Mono<RetryPolicy.Attempt> readBody(HttpClientResponse response, ByteBufFlux body) {
         int status = response.status().code();
         if (options.maxRedirects() > 0 && isRedirect(status)
                 && response.responseHeaders().contains(HttpHeaderNames.LOCATION)) {
-            connection.dispose();
             return Mono.error(new FetchFailure(FetchErrorKind.TOO_MANY_REDIRECTS, "still HTTP " + status
                     + " after " + options.maxRedirects() + " redirects (last: " + response.resourceUrl() + ")"));
         }
@@ -192,11 +207,10 @@ final class ReactorNettyFetcher implements Fetcher {
         String declared = response.responseHeaders().get(HttpHeaderNames.CONTENT_LENGTH);
         if (declared != null && !response.responseHeaders().contains(HttpHeaderNames.CONTENT_ENCODING)
                 && parseLong(declared) > limit) {
-            connection.dispose();
             return Mono.error(tooLarge("declares " + declared + " bytes"));
         }
         Duration retryAfter = retryAfter(response.responseHeaders().get(HttpHeaderNames.RETRY_AFTER));
-        return connection.inbound().receive()
+        return body
                 .reduce(0L, (sum, buffer) -> {
                     long total = sum + buffer.readableBytes();
                     if (total > limit) {
@@ -204,8 +218,6 @@ final class ReactorNettyFetcher implements Fetcher {
                     }
                     return total;
                 })
-                .doOnError(e -> connection.dispose())
-                .doOnCancel(connection::dispose)
                 .map(bytes -> new RetryPolicy.Attempt(status, bytes, retryAfter));
     }
 

@@ -32,7 +32,8 @@
  *       {@link io.github.reactorasyncio.http.Fetcher#fetch(String)} calls — e.g. all calls a WebFlux application
  *       makes to one API.</li>
  * </ol>
- * Either way the connection pool has no queue of its own beyond the limit: {@code maxConnections} and the
- * pending-acquire queue are both sized to {@code concurrency}.
+ * Either way the connection pool has no queue of its own beyond the limit: {@code maxConnections} is
+ * {@code concurrency}, and a request enters the pool only holding a turn of the fetcher-wide
+ * {@code concurrency} limit, so at most that many ever wait there (for at most the connect timeout).
  */
 package io.github.reactorasyncio.http;
