@@ -17,19 +17,21 @@ import reactor.core.scheduler.Schedulers;
  *
  * <p><b>Cancellation.</b> The acquire starts on the first request. A cancel before the grant withdraws it; a
  * cancel that loses the race against the grant (the permit exists but was not emitted) releases the permit. Once
- * the permit is emitted the subscriber owns it. The optional timeout is a timer that withdraws the waiter, so
+ * the permit is emitted the subscriber owns it, even one that drops it because it had already decided to cancel
+ * (indistinguishable here from a cancel after delivery, e.g. by {@code next()}). The optional timeout is a timer that withdraws the waiter, so
  * exactly one of "granted" and "timed out" happens.
  */
 final class AcquireMono extends Mono<Permit> {
 
+    /** The primitive acquired from; its {@code toString()} is the snapshot in the timeout message. */
+    private final PermitSource source;
     private final PermitQueue queue;
-    private final String kind;
     /** null: wait forever. */
     private final Duration maxWait;
 
-    AcquireMono(PermitQueue queue, String kind, Duration maxWait) {
-        this.queue = queue;
-        this.kind = kind;
+    AcquireMono(PermitSource source, Duration maxWait) {
+        this.source = source;
+        this.queue = source.queue;
         this.maxWait = maxWait;
     }
 
@@ -99,8 +101,8 @@ final class AcquireMono extends Mono<Permit> {
         @Override
         public void run() {
             if (withdraw(queue, true)) {
-                actual.onError(new TimeoutException("no permit of " + kind + " '" + queue.name + "' within "
-                        + Names.format(maxWait) + " (" + queue.describe(kind) + ")"));
+                actual.onError(new TimeoutException("no permit of " + source.kind + " '" + queue.name + "' within "
+                        + Names.format(maxWait) + " (" + source + ")"));
             }
         }
 

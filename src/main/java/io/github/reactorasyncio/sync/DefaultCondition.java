@@ -125,7 +125,17 @@ final class DefaultCondition implements Condition {
         if (n < 0) {
             throw new IllegalArgumentException("n must be >= 0, was " + n);
         }
-        requireLockHeld("signal");
+        wake(n, "signal");
+    }
+
+    @Override
+    public void signalAll() {
+        wake(Integer.MAX_VALUE, "signalAll");
+    }
+
+    /** @param operation the public method called, for the misuse message */
+    private void wake(int n, String operation) {
+        requireLockHeld(operation);
         int woken = 0;
         SignalWaiter waiter;
         while (woken < n && (waiter = waiters.pollFirst()) != null) {
@@ -133,11 +143,6 @@ final class DefaultCondition implements Condition {
                 woken++;
             }
         }
-    }
-
-    @Override
-    public void signalAll() {
-        signal(Integer.MAX_VALUE);
     }
 
     private void requireLockHeld(String operation) {

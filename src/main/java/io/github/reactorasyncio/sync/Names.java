@@ -44,7 +44,7 @@ final class Names {
     static Duration requireNonNegative(Duration d, String argument) {
         requireNonNull(d, argument);
         if (d.isNegative()) {
-            throw new IllegalArgumentException(argument + " must not be negative, was " + format(d.negated()) + " ago");
+            throw new IllegalArgumentException(argument + " must not be negative, was -" + format(d.negated()));
         }
         return d;
     }

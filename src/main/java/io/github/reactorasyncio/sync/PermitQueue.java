@@ -77,9 +77,7 @@ final class PermitQueue {
     private final LongAdder timedOut = new LongAdder();
 
     PermitQueue(String name, int permits, Overflow overflow, String refusal) {
-        if (name == null) {
-            throw new NullPointerException("name");
-        }
+        Names.requireNonNull(name, "name");
         if (permits < 0) {
             throw new IllegalArgumentException("permits must be >= 0, was " + permits);
         }

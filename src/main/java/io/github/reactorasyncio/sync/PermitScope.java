@@ -20,8 +20,8 @@ import reactor.util.context.Context;
  *
  * <p><b>Release exactly once.</b> Every path that gives the permit back goes through a CAS out of
  * {@code GRANTED} (or {@code LENT}, see {@link Condition}), so complete, error and cancel racing each other release
- * once. The permit is released before the terminal signal is forwarded, so a downstream that reacts by acquiring
- * again can have it.
+ * once. The permit is released before the terminal signal is forwarded (for a Mono, before its value), so a
+ * downstream that reacts by acquiring again can have it, and downstream work never runs under the permit.
  */
 final class PermitScope<T> extends PermitQueue.Waiter implements CoreSubscriber<T>, Subscription {
 
@@ -41,6 +41,10 @@ final class PermitScope<T> extends PermitQueue.Waiter implements CoreSubscriber<
     private final Publisher<? extends T> work;
     private final PermitQueue queue;
     private final Context context;
+    /** Mono work is finished at its value: the permit is released before the value goes downstream. */
+    private final boolean releaseOnValue;
+    /** Set in onNext when {@link #releaseOnValue} released the hold; read by the onComplete that follows. */
+    private boolean releasedByValue;
 
     /** null until work subscribes us; Operators.cancelledSubscription() once cancelled. */
     private volatile Subscription upstream;
@@ -48,11 +52,15 @@ final class PermitScope<T> extends PermitQueue.Waiter implements CoreSubscriber<
     private volatile long requested;
 
     /**
-     * @param ownerKey when non-null, the Context of {@code work} maps it to this scope, so a {@link Condition} on
-     *                 the same lock can find the hold it must lend
+     * @param ownerKey       when non-null, the Context of {@code work} maps it to this scope, so a {@link Condition}
+     *                       on the same lock can find the hold it must lend
+     * @param releaseOnValue true for a Mono: its work is done when the value arrives, and what downstream does
+     *                       with the value must not run under the permit
      */
-    PermitScope(CoreSubscriber<? super T> actual, Publisher<? extends T> work, PermitQueue queue, Object ownerKey) {
+    PermitScope(CoreSubscriber<? super T> actual, Publisher<? extends T> work, PermitQueue queue, Object ownerKey,
+                boolean releaseOnValue) {
         this.actual = actual;
+        this.releaseOnValue = releaseOnValue;
         this.work = work;
         this.queue = queue;
         this.context = ownerKey == null ? actual.currentContext() : actual.currentContext().put(ownerKey, this);
@@ -103,6 +111,9 @@ final class PermitScope<T> extends PermitQueue.Waiter implements CoreSubscriber<
 
     @Override
     public void onNext(T t) {
+        if (releaseOnValue) {
+            releasedByValue = releaseHold();
+        }
         actual.onNext(t);
     }
 
@@ -117,7 +128,7 @@ final class PermitScope<T> extends PermitQueue.Waiter implements CoreSubscriber<
 
     @Override
     public void onComplete() {
-        if (releaseHold()) {
+        if (releasedByValue || releaseHold()) {
             actual.onComplete();
         }
     }

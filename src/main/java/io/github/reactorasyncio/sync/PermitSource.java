@@ -22,11 +22,11 @@ abstract class PermitSource {
     }
 
     public Mono<Permit> acquire() {
-        return new AcquireMono(queue, kind, null);
+        return new AcquireMono(this, null);
     }
 
     public Mono<Permit> acquire(Duration maxWait) {
-        return new AcquireMono(queue, kind, Names.requireNonNegative(maxWait, "maxWait"));
+        return new AcquireMono(this, Names.requireNonNegative(maxWait, "maxWait"));
     }
 
     public Optional<Permit> tryAcquire() {

@@ -18,6 +18,6 @@ final class ScopedFlux<T> extends Flux<T> {
 
     @Override
     public void subscribe(CoreSubscriber<? super T> actual) {
-        new PermitScope<T>(actual, work, queue, ownerKey).start();
+        new PermitScope<T>(actual, work, queue, ownerKey, false).start();
     }
 }

@@ -93,6 +93,10 @@ public interface Semaphore {
      * Waits for a permit and emits it. The caller owns the permit once it is emitted and must
      * {@link Permit#release()} it. Cancelling before emission withdraws the acquire (or releases a permit
      * granted concurrently). Corresponds to {@code await sem.acquire()}.
+     *
+     * <p>A cancel that reaches the acquire only after the permit was emitted cannot take it back: Reactive Streams
+     * lets a subscriber drop values that arrive after it decided to cancel (a {@code subscribe(consumer)} disposed
+     * from another thread does), and such a dropped permit is lost. {@link #withPermit(Mono)} has no such window.
      */
     Mono<Permit> acquire();
 

@@ -1,0 +1,430 @@
+package io.github.reactorasyncio.task;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Operators;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+import reactor.util.context.Context;
+
+/**
+ * asyncio's task-coordination functions as Reactor operators: start work as a {@link Task}, gather, wait, time out,
+ * shield, iterate in completion order, run a {@link TaskGroup}, and push blocking or CPU-bound work to other
+ * threads.
+ *
+ * <p>Conventions shared by every method:
+ * <ul>
+ *   <li>Operators returning a {@code Mono}/{@code Flux} are cold: nothing starts until subscription, and each
+ *       subscription starts its own work. Only {@link #createTask} starts work at call time.</li>
+ *   <li>Timers use {@code Schedulers.parallel()} resolved at subscription, so {@code StepVerifier.withVirtualTime}
+ *       controls them.</li>
+ *   <li>Arguments are checked at call time: a null argument throws {@code NullPointerException} naming it
+ *       ({@code "works[2]"} for a list element); a timeout that is zero or negative throws
+ *       {@code IllegalArgumentException("timeout must be positive, was PT0S")}.</li>
+ *   <li>A value-less work ({@code Mono<Void>}, or any Mono completing empty) has the value {@code null}, like
+ *       asyncio's {@code None}.</li>
+ * </ul>
+ */
+public final class Asyncio {
+
+    private Asyncio() {
+    }
+
+    // ---------------------------------------------------------------------------------------------- tasks
+
+    /**
+     * Starts {@code work} now, subscribing on the calling thread, and returns its handle named {@code Task-N}.
+     * Corresponds to {@code asyncio.create_task(coro)} and {@code asyncio.ensure_future(coro)}; unlike asyncio,
+     * the work starts before this method returns (put a {@code subscribeOn} on the work to start it elsewhere).
+     * The task's own contract (cancel, join, result) is on {@link Task}.
+     *
+     * @throws NullPointerException "work" if {@code work} is null
+     */
+    public static <T> Task<T> createTask(Mono<? extends T> work) {
+        return TaskImpl.start(work, null);
+    }
+
+    /**
+     * As {@link #createTask(Mono)}, with a name. Corresponds to {@code asyncio.create_task(coro, name=name)}.
+     *
+     * @throws NullPointerException "work" or "name" if either is null
+     */
+    public static <T> Task<T> createTask(Mono<? extends T> work, String name) {
+        Objects.requireNonNull(name, "name");
+        return TaskImpl.start(work, name);
+    }
+
+    // --------------------------------------------------------------------------------------------- gather
+
+    /**
+     * Runs every work concurrently as a task and emits their values in argument order.
+     * Corresponds to {@code asyncio.gather(*aws)}.
+     * <ul>
+     *   <li>all succeed: the list of values in argument order ({@code null} for an empty work; unlike
+     *       {@code Mono.zip}, which completes empty if any source is empty); no works: an empty list;</li>
+     *   <li>a work fails: that first error reaches the caller at once; <b>the other tasks keep running</b> (as in
+     *       asyncio). Their values are discarded; a later error of theirs goes to {@code Hooks.onErrorDropped};</li>
+     *   <li>no timeout of its own (wrap it in {@link #waitFor(Mono, Duration)});</li>
+     *   <li>caller cancels: every still-running task is cancelled.</li>
+     * </ul>
+     * Pick this when the works are independent and you only need to know that one failed (asyncio parity).
+     * Pick {@link #gatherStructured(List)} when a failure makes the others pointless (the usual case in a server:
+     * nothing outlives the request), and {@link #gatherSettled(List)} when you want every outcome.
+     *
+     * @throws NullPointerException "works" or "works[i]" if the list or an element is null
+     */
+    public static <T> Mono<List<T>> gather(List<? extends Mono<? extends T>> works) {
+        return Gather.outcomes(checkedWorks(works), Gather.OnFailure.PROPAGATE_KEEP_RUNNING).map(Gather::values);
+    }
+
+    /** Varargs form of {@link #gather(List)}. */
+    @SafeVarargs
+    public static <T> Mono<List<T>> gather(Mono<? extends T>... works) {
+        return gather(Arrays.asList(Objects.requireNonNull(works, "works")));
+    }
+
+    /**
+     * Runs every work concurrently as a task and emits every outcome, value or error, in argument order.
+     * Corresponds to {@code asyncio.gather(*aws, return_exceptions=True)}.
+     * <ul>
+     *   <li>all done: the list of {@link Outcome}s in argument order (failures included); no works: an empty
+     *       list; it never errors;</li>
+     *   <li>caller cancels: every still-running task is cancelled.</li>
+     * </ul>
+     *
+     * @throws NullPointerException "works" or "works[i]" if the list or an element is null
+     */
+    public static <T> Mono<List<Outcome<T>>> gatherSettled(List<? extends Mono<? extends T>> works) {
+        return Gather.outcomes(checkedWorks(works), Gather.OnFailure.SETTLE);
+    }
+
+    /** Varargs form of {@link #gatherSettled(List)}. */
+    @SafeVarargs
+    public static <T> Mono<List<Outcome<T>>> gatherSettled(Mono<? extends T>... works) {
+        return gatherSettled(Arrays.asList(Objects.requireNonNull(works, "works")));
+    }
+
+    /**
+     * As {@link #gather(List)}, but a failure first cancels every other still-running task: when the caller sees
+     * the error, nothing started by this gather is still running. This is what {@code Mono.zip} and
+     * {@link #taskGroup} do; asyncio's {@code gather} does not. Corresponds to {@code asyncio.gather} inside an
+     * {@code asyncio.TaskGroup}.
+     * <ul>
+     *   <li>all succeed: the list of values in argument order; no works: an empty list;</li>
+     *   <li>a work fails: the others are cancelled, then the caller gets the first error; a sibling failing in the
+     *       same instant goes to {@code Hooks.onErrorDropped};</li>
+     *   <li>caller cancels: every still-running task is cancelled.</li>
+     * </ul>
+     *
+     * @throws NullPointerException "works" or "works[i]" if the list or an element is null
+     */
+    public static <T> Mono<List<T>> gatherStructured(List<? extends Mono<? extends T>> works) {
+        return Gather.outcomes(checkedWorks(works), Gather.OnFailure.PROPAGATE_CANCEL_SIBLINGS).map(Gather::values);
+    }
+
+    /** Varargs form of {@link #gatherStructured(List)}. */
+    @SafeVarargs
+    public static <T> Mono<List<T>> gatherStructured(Mono<? extends T>... works) {
+        return gatherStructured(Arrays.asList(Objects.requireNonNull(works, "works")));
+    }
+
+    // ------------------------------------------------------------------------------------------ wait
+
+    /**
+     * Waits until {@code returnWhen} holds for {@code tasks} or {@code timeout} elapses, whichever is first, and
+     * emits which tasks were done and which were pending at that moment. Corresponds to
+     * {@code asyncio.wait(tasks, timeout=timeout, return_when=returnWhen)}.
+     * <ul>
+     *   <li>condition met (at subscription already, or later): the {@link WaitResult};</li>
+     *   <li>timeout: the {@link WaitResult} too &mdash; <b>never a TimeoutException</b>;</li>
+     *   <li>a task fails: not an error of {@code wait}; the task is in {@code done} with its exception;</li>
+     *   <li>caller cancels: waiting stops.</li>
+     * </ul>
+     * It never cancels a task, in any case: pending tasks keep running.
+     *
+     * @throws NullPointerException     "tasks", "tasks[i]", "returnWhen" or "timeout" if null
+     * @throws IllegalArgumentException "tasks must not be empty", or "timeout must be positive, was D"
+     */
+    public static <T> Mono<WaitResult<T>> wait(Collection<? extends Task<T>> tasks, ReturnWhen returnWhen,
+                                               Duration timeout) {
+        return Waiting.await(checkedTasks(tasks), Objects.requireNonNull(returnWhen, "returnWhen"),
+                positive(timeout, "timeout"));
+    }
+
+    /** {@link #wait(Collection, ReturnWhen, Duration)} without a timeout. */
+    public static <T> Mono<WaitResult<T>> wait(Collection<? extends Task<T>> tasks, ReturnWhen returnWhen) {
+        return Waiting.await(checkedTasks(tasks), Objects.requireNonNull(returnWhen, "returnWhen"), null);
+    }
+
+    /**
+     * {@link #wait(Collection, ReturnWhen, Duration)} with {@link ReturnWhen#ALL_COMPLETED}: returns when all are
+     * done or the timeout elapses. Corresponds to {@code asyncio.wait(tasks, timeout=timeout)}.
+     */
+    public static <T> Mono<WaitResult<T>> wait(Collection<? extends Task<T>> tasks, Duration timeout) {
+        return wait(tasks, ReturnWhen.ALL_COMPLETED, timeout);
+    }
+
+    // ------------------------------------------------------------------------------------------ wait_for
+
+    /**
+     * Subscribes to {@code work} and gives it {@code timeout} to finish. Corresponds to
+     * {@code asyncio.wait_for(coro, timeout)}.
+     * <ul>
+     *   <li>value or completion in time: passed through;</li>
+     *   <li>error in time: passed through;</li>
+     *   <li>timeout: the work is cancelled and the caller gets
+     *       {@code TimeoutException("waitFor timed out after 1500 ms")};</li>
+     *   <li>caller cancels: the work is cancelled.</li>
+     * </ul>
+     * To let the work go on after the timeout, as {@code wait_for(shield(x))}: {@code waitFor(shield(work), t)}.
+     *
+     * @throws NullPointerException     "work" or "timeout" if null
+     * @throws IllegalArgumentException "timeout must be positive, was D"
+     */
+    public static <T> Mono<T> waitFor(Mono<T> work, Duration timeout) {
+        Objects.requireNonNull(work, "work");
+        Duration limit = positive(timeout, "timeout");
+        return Mono.defer(() -> work.timeout(limit, Mono.error(() -> timedOut(limit))));
+    }
+
+    /**
+     * Joins {@code task} for at most {@code timeout}; on timeout <b>cancels the task</b>, as asyncio's
+     * {@code wait_for(task, timeout)} does (a plain {@code waitFor(task.join(), t)} would leave it running).
+     * <ul>
+     *   <li>task done in time: its value, error, or {@code CancellationException} if it was cancelled;</li>
+     *   <li>timeout: the task is cancelled and the caller gets
+     *       {@code TimeoutException("waitFor timed out after N ms")};</li>
+     *   <li>caller cancels: the task is cancelled.</li>
+     * </ul>
+     *
+     * @throws NullPointerException     "task" or "timeout" if null
+     * @throws IllegalArgumentException "timeout must be positive, was D"
+     */
+    public static <T> Mono<T> waitFor(Task<T> task, Duration timeout) {
+        Objects.requireNonNull(task, "task");
+        Duration limit = positive(timeout, "timeout");
+        return Mono.defer(() -> task.join().timeout(limit, Mono.error(() -> {
+            task.cancel();
+            return timedOut(limit);
+        }))).doOnCancel(task::cancel);
+    }
+
+    private static TimeoutException timedOut(Duration limit) {
+        return new TimeoutException("waitFor timed out after " + limit.toMillis() + " ms");
+    }
+
+    // ------------------------------------------------------------------------------------------ shield
+
+    /**
+     * A cancellation barrier: each subscription starts {@code work} as a task and joins it; cancelling the
+     * subscription does not cancel the work. Corresponds to {@code asyncio.shield(aw)}.
+     * <ul>
+     *   <li>work succeeds or fails while subscribed: passed through;</li>
+     *   <li>caller cancels (directly, or through a timeout such as {@code waitFor(shield(w), t)}): the caller
+     *       stops waiting, the work runs to completion; a value is discarded, an error is reported through
+     *       {@code Hooks.onErrorDropped} (with the caller's context) so it is never silently lost.</li>
+     * </ul>
+     * To shield work whose result you still want after cancelling, create a task and shield that
+     * ({@link #shield(Task)}).
+     *
+     * @throws NullPointerException "work" if null
+     */
+    public static <T> Mono<T> shield(Mono<? extends T> work) {
+        Objects.requireNonNull(work, "work");
+        return Mono.deferContextual(context -> {
+            TaskImpl<T> task = TaskImpl.start(work, null);
+            return task.join().doOnCancel(() -> task.whenDone(() -> reportAbandonedError(task, context)));
+        });
+    }
+
+    /**
+     * Joins {@code task} without ever cancelling it: {@link Task#join()} is already a cancellation barrier. The
+     * task keeps its outcome, so nothing is reported anywhere when the caller leaves. Corresponds to
+     * {@code asyncio.shield(task)}.
+     *
+     * @throws NullPointerException "task" if null
+     */
+    public static <T> Mono<T> shield(Task<T> task) {
+        return Objects.requireNonNull(task, "task").join();
+    }
+
+    private static void reportAbandonedError(Task<?> task, reactor.util.context.ContextView context) {
+        if (task.outcome().orElseThrow() instanceof Outcome.Failure<?> failure) {
+            Operators.onErrorDropped(failure.error(), Context.of(context));
+        }
+    }
+
+    // ------------------------------------------------------------------------------------- as_completed
+
+    /**
+     * Runs every work concurrently and emits the values in completion order. Corresponds to
+     * {@code asyncio.as_completed(aws)}.
+     * <ul>
+     *   <li>all succeed: every value as it arrives, then completion (an empty work contributes no element);
+     *       no works: completes empty;</li>
+     *   <li>a work fails: the error ends the Flux and the other works are cancelled (asyncio would leave them
+     *       running, but here no handle to them would remain);</li>
+     *   <li>caller cancels: every running work is cancelled.</li>
+     * </ul>
+     * Plain Reactor: {@code Flux.merge} with unbounded concurrency.
+     *
+     * @throws NullPointerException "works" or "works[i]" if the list or an element is null
+     */
+    public static <T> Flux<T> asCompleted(List<? extends Mono<? extends T>> works) {
+        List<Mono<? extends T>> checked = checkedWorks(works);
+        return Flux.defer(() -> Flux.fromIterable(checked).flatMap(Function.identity(), Math.max(1, checked.size())));
+    }
+
+    /** Varargs form of {@link #asCompleted(List)}. */
+    @SafeVarargs
+    public static <T> Flux<T> asCompleted(Mono<? extends T>... works) {
+        return asCompleted(Arrays.asList(Objects.requireNonNull(works, "works")));
+    }
+
+    // ------------------------------------------------------------------------------------------ TaskGroup
+
+    /**
+     * Runs {@code body} with a fresh {@link TaskGroup} and completes when the body's Mono and every task spawned
+     * into the group are done. Corresponds to {@code async with asyncio.TaskGroup() as group: ...} (Python 3.11).
+     * <ul>
+     *   <li>all succeed: the body's value (empty if the body's Mono is empty);</li>
+     *   <li>the body or a child fails: every other child and the body are cancelled, the group waits for them,
+     *       then errors with the first failure, every later failure attached as suppressed; cancellations of
+     *       children are not failures;</li>
+     *   <li>caller cancels: the body and all children are cancelled;</li>
+     *   <li>{@code spawn} after the group shut down or closed: {@code IllegalStateException}.</li>
+     * </ul>
+     * No timeout of its own: wrap the result in {@link #waitFor(Mono, Duration)} (asyncio's
+     * {@code async with timeout(...)}), whose cancel takes the whole group down.
+     *
+     * @param body called once per subscription, with the group; it may spawn children and returns the body's Mono
+     * @throws NullPointerException "body" if null (at call time); "body returned null" as the group's error
+     */
+    public static <R> Mono<R> taskGroup(Function<? super TaskGroup, ? extends Mono<? extends R>> body) {
+        return TaskGroupImpl.run(body);
+    }
+
+    // --------------------------------------------------------------------------------- threads, executors
+
+    /**
+     * Runs blocking {@code work} on {@code Schedulers.boundedElastic()}. Corresponds to
+     * {@code asyncio.to_thread(func)} and {@code loop.run_in_executor(None, func)}.
+     * <ul>
+     *   <li>returns a value: that value ({@code null}: completes empty);</li>
+     *   <li>throws: that exception;</li>
+     *   <li>caller cancels while it runs: the worker thread is interrupted, so blocking calls that honour
+     *       interruption ({@code Thread.sleep}, {@code BlockingQueue.take}, NIO channels) end early; its result or
+     *       exception is then dropped. Work that ignores interruption runs to its end.</li>
+     * </ul>
+     *
+     * @throws NullPointerException "work" if null
+     */
+    public static <T> Mono<T> toThread(Callable<? extends T> work) {
+        return runOn(work, Schedulers::boundedElastic);
+    }
+
+    /**
+     * Runs CPU-bound {@code work} on {@code Schedulers.parallel()} (one thread per core); same termination cases
+     * as {@link #toThread(Callable)}, including interruption on cancel. Never block in it. Corresponds to
+     * {@code loop.run_in_executor(ProcessPoolExecutor(), func)}: Java threads run in parallel, no process is
+     * needed.
+     *
+     * @throws NullPointerException "work" if null
+     */
+    public static <T> Mono<T> compute(Callable<? extends T> work) {
+        return runOn(work, Schedulers::parallel);
+    }
+
+    /**
+     * Runs {@code work} on {@code scheduler}; same termination cases as {@link #toThread(Callable)} (whether cancel
+     * interrupts depends on the scheduler: Reactor's own schedulers and {@code Schedulers.fromExecutorService} do).
+     *
+     * @throws NullPointerException "work" or "scheduler" if null
+     */
+    public static <T> Mono<T> runOn(Scheduler scheduler, Callable<? extends T> work) {
+        Objects.requireNonNull(scheduler, "scheduler");
+        return runOn(work, () -> scheduler);
+    }
+
+    /**
+     * Runs {@code work} on {@code executor}. Corresponds to {@code loop.run_in_executor(executor, func)} and
+     * {@code concurrent.futures.Executor.submit}. If {@code executor} is an {@code ExecutorService}, cancel
+     * interrupts the running work; a plain {@code Executor} cannot be interrupted, so the work then runs to its end
+     * and its result is dropped. The executor is not shut down by this library.
+     *
+     * @throws NullPointerException "executor" or "work" if null
+     */
+    public static <T> Mono<T> runInExecutor(Executor executor, Callable<? extends T> work) {
+        Objects.requireNonNull(executor, "executor");
+        Scheduler scheduler = executor instanceof ExecutorService service
+                ? Schedulers.fromExecutorService(service)
+                : Schedulers.fromExecutor(executor);
+        return runOn(work, () -> scheduler);
+    }
+
+    private static <T> Mono<T> runOn(Callable<? extends T> work, java.util.function.Supplier<Scheduler> scheduler) {
+        Objects.requireNonNull(work, "work");
+        return Mono.defer(() -> Mono.<T>fromCallable(work).subscribeOn(scheduler.get()));
+    }
+
+    // ------------------------------------------------------------------------------------------ sleep
+
+    /**
+     * Completes after {@code delay} on {@code Schedulers.parallel()}; cancelling cancels the timer. Zero is allowed
+     * (asyncio's {@code sleep(0)}: yield once). Corresponds to {@code asyncio.sleep(delay)}.
+     *
+     * @throws NullPointerException     "delay" if null
+     * @throws IllegalArgumentException "delay must not be negative, was D"
+     */
+    public static Mono<Void> sleep(Duration delay) {
+        Objects.requireNonNull(delay, "delay");
+        if (delay.isNegative()) {
+            throw new IllegalArgumentException("delay must not be negative, was " + delay);
+        }
+        return Mono.defer(() -> Mono.delay(delay).then());
+    }
+
+    // ------------------------------------------------------------------------------------------ arguments
+
+    private static <T> List<Mono<? extends T>> checkedWorks(List<? extends Mono<? extends T>> works) {
+        Objects.requireNonNull(works, "works");
+        List<Mono<? extends T>> copy = new ArrayList<>(works.size());
+        for (int i = 0; i < works.size(); i++) {
+            copy.add(Objects.requireNonNull(works.get(i), "works[" + i + "]"));
+        }
+        return copy;
+    }
+
+    private static <T> List<TaskImpl<T>> checkedTasks(Collection<? extends Task<T>> tasks) {
+        Objects.requireNonNull(tasks, "tasks");
+        if (tasks.isEmpty()) {
+            throw new IllegalArgumentException("tasks must not be empty");
+        }
+        LinkedHashSet<TaskImpl<T>> distinct = new LinkedHashSet<>();
+        int i = 0;
+        for (Task<T> task : tasks) {
+            distinct.add((TaskImpl<T>) Objects.requireNonNull(task, "tasks[" + i++ + "]"));
+        }
+        return new ArrayList<>(distinct);
+    }
+
+    private static Duration positive(Duration duration, String name) {
+        Objects.requireNonNull(duration, name);
+        if (duration.isZero() || duration.isNegative()) {
+            throw new IllegalArgumentException(name + " must be positive, was " + duration);
+        }
+        return duration;
+    }
+}

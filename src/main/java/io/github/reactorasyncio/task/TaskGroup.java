@@ -1,0 +1,31 @@
+package io.github.reactorasyncio.task;
+
+import reactor.core.publisher.Mono;
+
+/**
+ * The handle a {@link Asyncio#taskGroup(java.util.function.Function) task group}'s body spawns child tasks with.
+ *
+ * <p>A group is <em>open</em> while its body or any child is running, <em>shutting down</em> from its first
+ * failure or the caller's cancel until everything inside is done, and <em>closed</em> after that. Children may
+ * spawn further children while the group is open (also after the body has finished).
+ *
+ * <p>Corresponds to {@code asyncio.TaskGroup} (Python 3.11).
+ */
+public sealed interface TaskGroup permits TaskGroupImpl {
+
+    /**
+     * Starts {@code work} as a child task named {@code Task-N}. Corresponds to {@code TaskGroup.create_task(coro)}.
+     *
+     * @throws NullPointerException  "work" if {@code work} is null
+     * @throws IllegalStateException "TaskGroup is shutting down: cannot spawn a task" after a failure or cancel,
+     *                               "TaskGroup is closed: cannot spawn a task" once the group has finished
+     */
+    <T> Task<T> spawn(Mono<? extends T> work);
+
+    /**
+     * As {@link #spawn(Mono)}, with a name. Corresponds to {@code TaskGroup.create_task(coro, name=name)}.
+     *
+     * @throws NullPointerException "work" or "name" if either is null
+     */
+    <T> Task<T> spawn(Mono<? extends T> work, String name);
+}

@@ -1,0 +1,311 @@
+package io.github.reactorasyncio.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatNullPointerException;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.junit.jupiter.api.Test;
+import org.reactivestreams.Publisher;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+import reactor.test.StepVerifier;
+import reactor.test.util.RaceTestUtils;
+import reactor.util.context.Context;
+
+class SemaphoreTest {
+
+    @Test
+    void misuseFailsLoudlyWithTheValues() {
+        assertThatIllegalArgumentException().isThrownBy(() -> Semaphore.create(-1))
+                .withMessage("permits must be >= 0, was -1");
+        assertThatNullPointerException().isThrownBy(() -> Semaphore.create(null, 1))
+                .withMessage("name must not be null");
+        Semaphore sem = Semaphore.create("s", 1);
+        assertThatNullPointerException().isThrownBy(() -> sem.withPermit((Mono<Object>) null))
+                .withMessage("work must not be null");
+        assertThatNullPointerException().isThrownBy(() -> sem.withPermit((Flux<Object>) null))
+                .withMessage("work must not be null");
+        assertThatNullPointerException().isThrownBy(() -> sem.acquire(null))
+                .withMessage("maxWait must not be null");
+        assertThatIllegalArgumentException().isThrownBy(() -> sem.acquire(Duration.ofSeconds(-2)))
+                .withMessage("maxWait must not be negative, was -2s");
+    }
+
+    @Test
+    void limitsHowManyRunAtOnce() {
+        Semaphore sem = Semaphore.create("limit", 3);
+        AtomicInteger inFlight = new AtomicInteger();
+        AtomicInteger maxInFlight = new AtomicInteger();
+        StepVerifier.withVirtualTime(() -> Flux.range(0, 10)
+                        .flatMap(i -> sem.withPermit(Mono.delay(Duration.ofSeconds(1))
+                                .doOnSubscribe(s -> maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max))
+                                .doOnTerminate(inFlight::decrementAndGet)
+                                .thenReturn(i))))
+                .expectSubscription()
+                .expectNoEvent(Duration.ofMillis(999))
+                .thenAwait(Duration.ofMillis(1))
+                .expectNextCount(3)
+                .thenAwait(Duration.ofSeconds(3))
+                .expectNextCount(7)
+                .verifyComplete();
+        assertThat(maxInFlight).hasValue(3);
+        assertThat(sem.availablePermits()).isEqualTo(3);
+        assertThat(sem.waiting()).isZero();
+    }
+
+    @Test
+    void grantsInArrivalOrderAndACancelledWaiterIsSkipped() {
+        Semaphore sem = Semaphore.create("fifo", 1);
+        List<String> order = new CopyOnWriteArrayList<>();
+        Permit a = sem.acquire().block();
+        Disposable b = sem.withPermit(Mono.fromRunnable(() -> order.add("B"))).subscribe();
+        sem.withPermit(Mono.fromRunnable(() -> order.add("C"))).subscribe();
+        sem.withPermit(Mono.fromRunnable(() -> order.add("D"))).subscribe();
+        assertThat(sem.waiting()).isEqualTo(3);
+        assertThat(sem).hasToString("Semaphore[name=fifo, available=0/1, waiting=3]");
+
+        b.dispose();
+        assertThat(sem.waiting()).isEqualTo(2);
+        assertThat(a.release()).isTrue();
+
+        assertThat(order).containsExactly("C", "D");
+        assertThat(sem.availablePermits()).isEqualTo(1);
+        assertThat(sem.statistics().cancelled()).isEqualTo(1);
+    }
+
+    @Test
+    void noBargingTryAcquireAndLockedRespectTheQueue() {
+        Semaphore sem = Semaphore.create("queue", 0);
+        List<Permit> granted = new CopyOnWriteArrayList<>();
+        sem.acquire().subscribe(granted::add);
+        assertThat(sem.locked()).isTrue();
+        assertThat(sem.tryAcquire()).isEmpty();
+
+        sem.release();
+        assertThat(granted).hasSize(1);
+        assertThat(sem.tryAcquire()).isEmpty();
+
+        granted.get(0).release();
+        assertThat(sem.locked()).isFalse();
+        Permit p = sem.tryAcquire().orElseThrow();
+        assertThat(sem.locked()).isTrue();
+        assertThat(p.release()).isTrue();
+    }
+
+    @Test
+    void permitReleaseIsIdempotent() {
+        Semaphore sem = Semaphore.create("idem", 2);
+        Permit p = sem.acquire().block();
+        assertThat(p.isReleased()).isFalse();
+        assertThat(p.release()).isTrue();
+        assertThat(p.release()).isFalse();
+        assertThat(p.isReleased()).isTrue();
+        assertThat(sem.availablePermits()).isEqualTo(2);
+        assertThat(sem.statistics().capacity()).isEqualTo(2);
+    }
+
+    @Test
+    void releasesExactlyOnceOnCompleteErrorAndCancel() {
+        Semaphore sem = Semaphore.create("once", 1);
+        StepVerifier.create(sem.withPermit(Mono.just(1))).expectNext(1).verifyComplete();
+        assertThat(sem.availablePermits()).isEqualTo(1);
+
+        StepVerifier.create(sem.withPermit(Mono.error(new IllegalStateException("boom"))))
+                .verifyErrorMessage("boom");
+        assertThat(sem.availablePermits()).isEqualTo(1);
+
+        StepVerifier.create(sem.withPermit(Mono.never())).thenCancel().verify();
+        assertThat(sem.availablePermits()).isEqualTo(1);
+
+        StepVerifier.create(sem.withPermit(Flux.range(0, 5))).expectNextCount(5).verifyComplete();
+        StepVerifier.create(sem.withPermit(Flux.never()), 0).thenCancel().verify();
+        assertThat(sem.availablePermits()).isEqualTo(1);
+        assertThat(sem.statistics().capacity()).isEqualTo(1);
+    }
+
+    @Test
+    void releasesWhenTheInnerPublisherThrowsAtSubscribe() {
+        Semaphore sem = Semaphore.create("throws", 1);
+        Publisher<Integer> broken = subscriber -> {
+            throw new IllegalStateException("broken publisher");
+        };
+        StepVerifier.create(sem.withPermit(Mono.fromDirect(broken))).verifyErrorMessage("broken publisher");
+        StepVerifier.create(sem.withPermit(Mono.defer(() -> {
+            throw new IllegalArgumentException("assembly failed");
+        }))).verifyErrorMessage("assembly failed");
+        assertThat(sem.availablePermits()).isEqualTo(1);
+    }
+
+    @Test
+    void releasesBeforeTheTerminalSignalSoDownstreamCanReacquire() {
+        Semaphore sem = Semaphore.create("handover", 1);
+        AtomicInteger availableAtCompletion = new AtomicInteger(-1);
+        sem.withPermit(Mono.just(1))
+                .doOnSuccess(v -> availableAtCompletion.set(sem.availablePermits()))
+                .block();
+        assertThat(availableAtCompletion).hasValue(1);
+    }
+
+    @Test
+    void cancelWhileQueuedTakesNoPermit() {
+        Semaphore sem = Semaphore.create("cancel", 1);
+        AtomicInteger ran = new AtomicInteger();
+        Permit holder = sem.acquire().block();
+        StepVerifier.create(sem.withPermit(Mono.fromRunnable(ran::incrementAndGet)))
+                .expectSubscription()
+                .then(() -> assertThat(sem.waiting()).isEqualTo(1))
+                .thenCancel()
+                .verify();
+        assertThat(sem.waiting()).isZero();
+        holder.release();
+        assertThat(ran).hasValue(0);
+        assertThat(sem.availablePermits()).isEqualTo(1);
+    }
+
+    @Test
+    void cancelRacingAGrantNeverLosesOrLeaksAPermit() {
+        Semaphore sem = Semaphore.create("race", 1);
+        AtomicInteger ran = new AtomicInteger();
+        for (int i = 0; i < 20_000; i++) {
+            Permit holder = sem.tryAcquire().orElseThrow();
+            Disposable waiter = sem.withPermit(Mono.fromRunnable(ran::incrementAndGet)).subscribe();
+            Disposable rawWaiter = sem.acquire().subscribe(Permit::release);
+            RaceTestUtils.race(holder::release, waiter::dispose);
+            rawWaiter.dispose();
+            assertThat(sem.waiting()).as("round %d", i).isZero();
+            assertThat(sem.availablePermits()).as("round %d", i).isEqualTo(1);
+        }
+        assertThat(sem.statistics().capacity()).isEqualTo(1);
+    }
+
+    @Test
+    void acquireTimesOutNamingTheSemaphoreAndTheWait() {
+        StepVerifier.withVirtualTime(() -> {
+                    Semaphore sem = Semaphore.create("fetch", 1);
+                    sem.tryAcquire().orElseThrow();
+                    return sem.acquire(Duration.ofMillis(1500));
+                })
+                .expectSubscription()
+                .expectNoEvent(Duration.ofMillis(1499))
+                .thenAwait(Duration.ofMillis(1))
+                .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(TimeoutException.class)
+                        .hasMessage("no permit of Semaphore 'fetch' within 1.5s "
+                                + "(Semaphore[name=fetch, available=0/1, waiting=0])"))
+                .verify();
+    }
+
+    @Test
+    void acquireWithMaxWaitGetsThePermitInTime() {
+        Semaphore sem = Semaphore.create("intime", 1);
+        StepVerifier.withVirtualTime(() -> {
+                    Permit held = sem.tryAcquire().orElseThrow();
+                    return sem.acquire(Duration.ofSeconds(2))
+                            .doOnSubscribe(s -> Mono.delay(Duration.ofSeconds(1)).subscribe(x -> held.release()));
+                })
+                .expectSubscription()
+                .thenAwait(Duration.ofSeconds(1))
+                .assertNext(p -> assertThat(p.release()).isTrue())
+                .verifyComplete();
+        assertThat(sem.statistics().timedOut()).isZero();
+        assertThat(sem.availablePermits()).isEqualTo(1);
+    }
+
+    @Test
+    void releaseBeyondTheInitialCountGrowsCapacityAsInAsyncio() {
+        // seed 000: "two acquires, three releases", then "three acquires" all get in at once.
+        Semaphore sem = Semaphore.create("grow", 2);
+        Permit first = sem.acquire().block();
+        Permit second = sem.acquire().block();
+        sem.release();
+        first.release();
+        second.release();
+        assertThat(sem).hasToString("Semaphore[name=grow, available=3/3, waiting=0]");
+        assertThat(sem.tryAcquire()).isPresent();
+        assertThat(sem.tryAcquire()).isPresent();
+        assertThat(sem.tryAcquire()).isPresent();
+        assertThat(sem.tryAcquire()).isEmpty();
+    }
+
+    @Test
+    void statisticsReportHoldersWaitersAndTheLongestWait() {
+        StepVerifier.withVirtualTime(() -> {
+                    Semaphore sem = Semaphore.create("stats", 2);
+                    sem.tryAcquire().orElseThrow();
+                    sem.tryAcquire().orElseThrow();
+                    sem.acquire().subscribe();
+                    return Mono.delay(Duration.ofSeconds(3)).then(Mono.fromSupplier(sem::statistics));
+                })
+                .thenAwait(Duration.ofSeconds(3))
+                .assertNext(stats -> assertThat(stats).isEqualTo(new SemaphoreStatistics(
+                        "stats", 2, 0, 2, 1, Duration.ofSeconds(3), 0, 0)))
+                .verifyComplete();
+    }
+
+    @Test
+    void holderNameComesFromTheContext() {
+        Semaphore sem = Semaphore.create("holders", 1);
+        Permit p = sem.acquire().contextWrite(Context.of(Semaphore.HOLDER_KEY, "worker-7")).block();
+        assertThat(p.holder()).isEqualTo("worker-7");
+        assertThat(p).hasToString("Permit[of=holders, holder=worker-7, held]");
+        p.release();
+        assertThat(sem.acquire().block().holder()).isEqualTo("anonymous");
+    }
+
+    @Test
+    void wakingManyWaitersInARowDoesNotGrowTheStack() {
+        Semaphore sem = Semaphore.create("burst", 1);
+        Permit gate = sem.acquire().block();
+        int waiters = 100_000;
+        AtomicInteger done = new AtomicInteger();
+        for (int i = 0; i < waiters; i++) {
+            sem.withPermit(Mono.just(i)).subscribe(v -> done.incrementAndGet());
+        }
+        assertThat(sem.waiting()).isEqualTo(waiters);
+        gate.release();
+        assertThat(done).hasValue(waiters);
+        assertThat(sem.availablePermits()).isEqualTo(1);
+    }
+
+    @Test
+    void aWokenWaiterContinuesOnTheReleasingThread() {
+        Scheduler releaser = Schedulers.newSingle("releaser");
+        try {
+            Semaphore sem = Semaphore.create("threads", 1);
+            Permit held = sem.acquire().block();
+            AtomicReference<String> ranOn = new AtomicReference<>();
+            Sinks.Empty<Void> done = Sinks.empty();
+            sem.withPermit(Mono.fromRunnable(() -> ranOn.set(Thread.currentThread().getName())))
+                    .subscribe(null, null, done::tryEmitEmpty);
+            releaser.schedule(held::release);
+            done.asMono().block(Duration.ofSeconds(5));
+            assertThat(ranOn.get()).startsWith("releaser");
+        } finally {
+            releaser.dispose();
+        }
+    }
+
+    @Test
+    void fluxWorkHoldsThePermitUntilItTerminates() {
+        StepVerifier.withVirtualTime(() -> {
+                    Semaphore sem = Semaphore.create("flux", 1);
+                    Flux<String> first = sem.withPermit(Flux.interval(Duration.ofSeconds(1)).take(3).map(i -> "A" + i));
+                    Flux<String> second = sem.withPermit(Flux.just("B"));
+                    return Flux.merge(first, second);
+                })
+                .expectSubscription()
+                .thenAwait(Duration.ofSeconds(3))
+                .expectNext("A0", "A1", "A2", "B")
+                .verifyComplete();
+    }
+}

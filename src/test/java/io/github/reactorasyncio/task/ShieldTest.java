@@ -1,0 +1,104 @@
+package io.github.reactorasyncio.task;
+
+import static io.github.reactorasyncio.task.Works.seconds;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
+import reactor.core.publisher.Hooks;
+import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
+import reactor.test.scheduler.VirtualTimeScheduler;
+
+class ShieldTest {
+
+    private VirtualTimeScheduler time;
+    private final Works works = new Works();
+    private final List<Throwable> dropped = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void setUp() {
+        time = VirtualTimeScheduler.getOrSet();
+        Hooks.onErrorDropped(dropped::add);
+    }
+
+    @AfterEach
+    void reset() {
+        VirtualTimeScheduler.reset();
+        Hooks.resetOnErrorDropped();
+    }
+
+    @Test
+    void valuesAndErrorsPassThroughWhileSubscribed() {
+        StepVerifier.create(Asyncio.shield(Mono.just("v"))).expectNext("v").verifyComplete();
+        StepVerifier.create(Asyncio.shield(Mono.error(new IllegalStateException("bad")))).verifyErrorMessage("bad");
+        assertThat(dropped).isEmpty();
+    }
+
+    @Test
+    void cancellingTheCallerLetsTheWorkRunToCompletion() {
+        Disposable caller = Asyncio.shield(works.valueAfter(seconds(2), "sent")).subscribe();
+        time.advanceTimeBy(seconds(0.5));
+        caller.dispose();
+
+        time.advanceTimeBy(seconds(1.5));
+
+        assertThat(works.cancelled).hasValue(0);
+        assertThat(works.finished).as("the side effect happened").hasValue(1);
+        assertThat(dropped).isEmpty();
+    }
+
+    @Test
+    void aLateErrorAfterTheCallerLeftGoesToOnErrorDropped() {
+        IllegalStateException late = new IllegalStateException("late");
+        Disposable caller = Asyncio.shield(works.errorAfter(seconds(2), late)).subscribe(v -> { }, e -> { });
+        caller.dispose();
+        time.advanceTimeBy(seconds(1));
+        assertThat(dropped).isEmpty();
+        time.advanceTimeBy(seconds(1));
+        assertThat(dropped).containsExactly(late);
+    }
+
+    @Test
+    void waitForOfAShieldTimesOutTheCallerWhileTheWorkGoesOn() {
+        StepVerifier.create(Asyncio.waitFor(Asyncio.shield(works.valueAfter(seconds(5), "delivered")), seconds(3)))
+                .then(() -> time.advanceTimeBy(seconds(3)))
+                .verifyErrorSatisfies(e -> assertThat(e).isInstanceOf(TimeoutException.class)
+                        .hasMessage("waitFor timed out after 3000 ms"));
+        assertThat(works.finished).hasValue(0);
+        time.advanceTimeBy(seconds(2));
+        assertThat(works.finished).hasValue(1);
+        assertThat(works.cancelled).hasValue(0);
+    }
+
+    @Test
+    void eachSubscriptionRunsItsOwnWork() {
+        Mono<String> shielded = Asyncio.shield(works.valueAfter(seconds(1), "v"));
+        assertThat(works.started).hasValue(0);
+        shielded.subscribe();
+        shielded.subscribe();
+        assertThat(works.started).hasValue(2);
+    }
+
+    @Test
+    void shieldingATaskIsJoiningIt() {
+        Task<String> task = Asyncio.createTask(works.valueAfter(seconds(2), "v"));
+        Asyncio.shield(task).subscribe().dispose();
+        time.advanceTimeBy(seconds(2));
+        assertThat(task.result()).isEqualTo("v");
+    }
+
+    @Test
+    void nullArgumentsAreNamed() {
+        assertThatThrownBy(() -> Asyncio.shield((Mono<String>) null)).isInstanceOf(NullPointerException.class)
+                .hasMessage("work");
+        assertThatThrownBy(() -> Asyncio.shield((Task<String>) null)).isInstanceOf(NullPointerException.class)
+                .hasMessage("task");
+    }
+}

@@ -1,0 +1,164 @@
+package io.github.reactorasyncio.task;
+
+import static io.github.reactorasyncio.task.Works.seconds;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.test.StepVerifier;
+import reactor.test.scheduler.VirtualTimeScheduler;
+
+class TaskGroupTest {
+
+    private VirtualTimeScheduler time;
+    private final Works works = new Works();
+
+    @BeforeEach
+    void virtualTime() {
+        time = VirtualTimeScheduler.getOrSet();
+    }
+
+    @AfterEach
+    void reset() {
+        VirtualTimeScheduler.reset();
+    }
+
+    @Test
+    void completesWithTheBodysValueWhenEveryChildIsDone() {
+        AtomicReference<Task<String>> slow = new AtomicReference<>();
+        StepVerifier.create(Asyncio.taskGroup(group -> {
+                    group.spawn(works.valueAfter(seconds(1), "fast"));
+                    slow.set(group.spawn(works.valueAfter(seconds(3), "slow")));
+                    return Mono.just("body");
+                }))
+                .then(() -> time.advanceTimeBy(seconds(2.999)))
+                .expectNoEvent(seconds(0))
+                .then(() -> time.advanceTimeBy(seconds(0.001)))
+                .expectNext("body")
+                .verifyComplete();
+        assertThat(slow.get().result()).isEqualTo("slow");
+    }
+
+    @Test
+    void theFirstFailureCancelsSiblingsAndBody() {
+        IllegalStateException boom = new IllegalStateException("boom");
+        Works body = new Works();
+        StepVerifier.create(Asyncio.taskGroup(group -> {
+                    group.spawn(works.valueAfter(seconds(5), "sibling"));
+                    group.spawn(works.errorAfter(seconds(1), boom));
+                    return body.valueAfter(seconds(5), "body");
+                }))
+                .then(() -> time.advanceTimeBy(seconds(1)))
+                .verifyErrorSatisfies(e -> assertThat(e).isSameAs(boom));
+        assertThat(works.cancelled).hasValue(1);
+        assertThat(body.cancelled).hasValue(1);
+        time.advanceTimeBy(seconds(5));
+        assertThat(works.finished.get() + body.finished.get()).isZero();
+    }
+
+    @Test
+    void failuresDuringShutdownComeBackAsSuppressed() {
+        IllegalStateException first = new IllegalStateException("first");
+        IllegalStateException second = new IllegalStateException("second");
+        Sinks.One<String> failsWhenNeighbourIsCancelled = Sinks.one();
+        StepVerifier.create(Asyncio.taskGroup(group -> {
+                    group.spawn(Mono.never().doOnCancel(() -> failsWhenNeighbourIsCancelled.tryEmitError(second)));
+                    group.spawn(failsWhenNeighbourIsCancelled.asMono());
+                    group.spawn(works.errorAfter(seconds(1), first));
+                    return Mono.empty();
+                }))
+                .then(() -> time.advanceTimeBy(seconds(1)))
+                .verifyErrorSatisfies(e -> {
+                    assertThat(e).isSameAs(first);
+                    assertThat(e.getSuppressed()).containsExactly(second);
+                });
+    }
+
+    @Test
+    void aFailingBodyCancelsTheChildren() {
+        StepVerifier.create(Asyncio.taskGroup(group -> {
+                    group.spawn(works.valueAfter(seconds(5), "child"));
+                    return Mono.delay(seconds(1)).then(Mono.error(new IllegalStateException("body failed")));
+                }))
+                .then(() -> time.advanceTimeBy(seconds(1)))
+                .verifyErrorMessage("body failed");
+        assertThat(works.cancelled).hasValue(1);
+    }
+
+    @Test
+    void aChildCancelledThroughItsHandleIsNotAFailure() {
+        StepVerifier.create(Asyncio.taskGroup(group -> {
+                    Task<String> doomed = group.spawn(Mono.never());
+                    group.spawn(works.valueAfter(seconds(1), "ok"));
+                    doomed.cancel();
+                    return Mono.just("fine");
+                }))
+                .then(() -> time.advanceTimeBy(seconds(1)))
+                .expectNext("fine")
+                .verifyComplete();
+    }
+
+    @Test
+    void childrenMaySpawnWhileTheGroupIsOpenButNotAfterItClosed() {
+        AtomicReference<TaskGroup> escaped = new AtomicReference<>();
+        StepVerifier.create(Asyncio.taskGroup(group -> {
+                    escaped.set(group);
+                    group.spawn(Mono.delay(seconds(1)).then(Mono.fromRunnable(
+                            () -> group.spawn(works.valueAfter(seconds(1), "grandchild")))));
+                    return Mono.empty();
+                }))
+                .then(() -> time.advanceTimeBy(seconds(2)))
+                .verifyComplete();
+        assertThat(works.finished).hasValue(1);
+        assertThat(escaped.get()).hasToString("TaskGroup[state=CLOSED, running=0, failures=0]");
+        assertThatThrownBy(() -> escaped.get().spawn(Mono.never())).isInstanceOf(IllegalStateException.class)
+                .hasMessage("TaskGroup is closed: cannot spawn a task");
+    }
+
+    @Test
+    void spawnWhileShuttingDownIsRejected() {
+        AtomicReference<Throwable> rejection = new AtomicReference<>();
+        StepVerifier.create(Asyncio.taskGroup(group -> {
+                    group.spawn(Mono.never().doOnCancel(() -> {
+                        try {
+                            group.spawn(Mono.never());
+                        } catch (IllegalStateException e) {
+                            rejection.set(e);
+                        }
+                    }));
+                    group.spawn(Mono.error(new IllegalStateException("boom")));
+                    return Mono.never();
+                }))
+                .verifyErrorMessage("boom");
+        assertThat(rejection.get()).hasMessage("TaskGroup is shutting down: cannot spawn a task");
+    }
+
+    @Test
+    void cancellingTheGroupCancelsEverythingInside() {
+        Works body = new Works();
+        Disposable caller = Asyncio.taskGroup(group -> {
+            group.spawn(works.valueAfter(seconds(2), "a"));
+            group.spawn(works.valueAfter(seconds(3), "b"));
+            return body.valueAfter(seconds(4), "body");
+        }).subscribe();
+        time.advanceTimeBy(seconds(1));
+        caller.dispose();
+        time.advanceTimeBy(seconds(5));
+        assertThat(works.cancelled).hasValue(2);
+        assertThat(body.cancelled).hasValue(1);
+        assertThat(works.finished.get() + body.finished.get()).isZero();
+    }
+
+    @Test
+    void badBodiesAreNamed() {
+        assertThatThrownBy(() -> Asyncio.taskGroup(null)).isInstanceOf(NullPointerException.class)
+                .hasMessage("body");
+        StepVerifier.create(Asyncio.taskGroup(group -> null)).verifyErrorMessage("body returned null");
+    }
+}
