@@ -67,15 +67,7 @@ final class AcquireMono extends Mono<Permit> {
             if (!STARTED.compareAndSet(this, 0, 1)) {
                 return;
             }
-            if (queue.tryAcquire()) {
-                if (grantFast()) {
-                    granted();
-                } else {
-                    queue.release();
-                }
-                return;
-            }
-            queue.enqueue(this);
+            acquireFrom(queue);
             if (maxWait != null && state == QUEUED) {
                 timer = Schedulers.parallel().schedule(this, maxWait.toNanos(), TimeUnit.NANOSECONDS);
                 if (state != QUEUED) {

@@ -573,9 +573,18 @@ final class PermitQueue {
             }
         }
 
-        /** Moves INIT → GRANTED after the owner took a permit on the fast path. */
-        final boolean grantFast() {
-            return STATE.compareAndSet(this, INIT, GRANTED);
+        /**
+         * Takes a free permit at once if nobody is queued (then calls {@link #granted()} on this thread), otherwise
+         * queues. A waiter cancelled before this ran takes nothing.
+         */
+        final void acquireFrom(PermitQueue queue) {
+            if (!queue.tryAcquire()) {
+                queue.enqueue(this);
+            } else if (STATE.compareAndSet(this, INIT, GRANTED)) {
+                granted();
+            } else {
+                queue.release();
+            }
         }
     }
 }

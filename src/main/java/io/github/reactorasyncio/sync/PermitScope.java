@@ -98,15 +98,7 @@ final class PermitScope<T> extends PermitQueue.Waiter implements CoreSubscriber<
             }
             return;
         }
-        if (queue.tryAcquire()) {
-            if (grantFast()) {
-                granted();
-            } else {
-                queue.release();
-            }
-        } else {
-            queue.enqueue(this);
-        }
+        acquireFrom(queue);
     }
 
     private boolean ancestorHoldsThisQueue() {
