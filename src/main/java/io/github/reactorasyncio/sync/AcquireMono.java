@@ -67,15 +67,7 @@ final class AcquireMono extends Mono<Permit> {
             if (!STARTED.compareAndSet(this, 0, 1)) {
                 return;
             }
-            if (queue.tryAcquire()) {
-                if (grantFast()) {
-                    granted();
-                } else {
-                    queue.release();
-                }
-                return;
-            }
-            queue.enqueue(this);
+            acquireFrom(queue);
             if (maxWait != null && state == QUEUED) {
                 timer = Schedulers.parallel().schedule(this, maxWait.toNanos(), TimeUnit.NANOSECONDS);
                 if (state != QUEUED) {
@@ -96,6 +88,20 @@ final class AcquireMono extends Mono<Permit> {
                 actual.onNext(permit);
                 actual.onComplete();
             }
+        }
+
+        @Override
+        reactor.util.context.ContextView subscriberContext() {
+            return actual.currentContext();
+        }
+
+        @Override
+        void failed(Throwable error) {
+            Disposable t = timer;
+            if (t != null) {
+                t.dispose();
+            }
+            actual.onError(error);
         }
 
         @Override
