@@ -25,13 +25,14 @@ final class AcquireMono extends Mono<Permit> {
 
     /** The primitive acquired from; its {@code toString()} is the snapshot in the timeout message. */
     private final PermitSource source;
-    private final PermitQueue queue;
+    /** Named apart from the inherited {@code Waiter.queue} (set by the drain loop), which would shadow it. */
+    private final PermitQueue permitQueue;
     /** null: wait forever. */
     private final Duration maxWait;
 
     AcquireMono(PermitSource source, Duration maxWait) {
         this.source = source;
-        this.queue = source.queue;
+        this.permitQueue = source.queue;
         this.maxWait = maxWait;
     }
 
@@ -67,7 +68,7 @@ final class AcquireMono extends Mono<Permit> {
             if (!STARTED.compareAndSet(this, 0, 1)) {
                 return;
             }
-            acquireFrom(queue);
+            acquireFrom(permitQueue);
             if (maxWait != null && state == QUEUED) {
                 timer = Schedulers.parallel().schedule(this, maxWait.toNanos(), TimeUnit.NANOSECONDS);
                 if (state != QUEUED) {
@@ -82,7 +83,7 @@ final class AcquireMono extends Mono<Permit> {
             if (t != null) {
                 t.dispose();
             }
-            DefaultPermit permit = new DefaultPermit(queue,
+            DefaultPermit permit = new DefaultPermit(permitQueue,
                     actual.currentContext().getOrDefault(Semaphore.HOLDER_KEY, "anonymous"));
             if (STATE.compareAndSet(this, GRANTED, DELIVERED)) {
                 actual.onNext(permit);
@@ -106,8 +107,8 @@ final class AcquireMono extends Mono<Permit> {
 
         @Override
         public void run() {
-            if (withdraw(queue, true)) {
-                actual.onError(new TimeoutException("no permit of " + source.kind + " '" + queue.name + "' within "
+            if (withdraw(permitQueue, true)) {
+                actual.onError(new TimeoutException("no permit of " + source.kind + " '" + permitQueue.name + "' within "
                         + Names.format(maxWait) + " (" + source + ")"));
             }
         }
@@ -118,8 +119,8 @@ final class AcquireMono extends Mono<Permit> {
             if (t != null) {
                 t.dispose();
             }
-            if (!withdraw(queue, false) && STATE.compareAndSet(this, GRANTED, RETURNED)) {
-                queue.release();
+            if (!withdraw(permitQueue, false) && STATE.compareAndSet(this, GRANTED, RETURNED)) {
+                permitQueue.release();
             }
         }
     }
