@@ -22,6 +22,13 @@ import reactor.util.context.Context;
  * {@code GRANTED} (or {@code LENT}, see {@link Condition}), so complete, error and cancel racing each other release
  * once. The permit is released before the terminal signal is forwarded (for a Mono, before its value), so a
  * downstream that reacts by acquiring again can have it, and downstream work never runs under the permit.
+ *
+ * <p><b>Fast path.</b> When a permit is free at subscription, the scope takes it before anyone else has seen the
+ * scope, so nothing can race the grant: {@code work} is subscribed first and downstream receives its
+ * {@code onSubscribe} from inside work's (as a plain operator does), after which every request goes straight to
+ * work's subscription. That leaves three atomic operations per uncontended call: take, end the hold, give back.
+ * A scope that may queue must be cancellable while it waits, so it hands itself downstream first and buffers
+ * demand.
  */
 final class PermitScope<T> extends PermitQueue.Waiter implements CoreSubscriber<T>, Subscription {
 
@@ -65,6 +72,12 @@ final class PermitScope<T> extends PermitQueue.Waiter implements CoreSubscriber<
     private final boolean releaseOnValue;
     /** Set in onNext when {@link #releaseOnValue} released the hold; read by the onComplete that follows. */
     private boolean releasedByValue;
+    /**
+     * Granted on the fast path before downstream had this scope: downstream's {@code onSubscribe} is still owed,
+     * and is paid in {@link #onSubscribe} (or before the error if subscribing work throws). Written before
+     * {@code work.subscribe(this)}, cleared when paid.
+     */
+    private boolean downstreamOwed;
 
     /** null until work subscribes us; Operators.cancelledSubscription() once cancelled. */
     private volatile Subscription upstream;
@@ -91,6 +104,13 @@ final class PermitScope<T> extends PermitQueue.Waiter implements CoreSubscriber<
     }
 
     void start() {
+        if (queue.policy != DeadlockPolicy.REENTRANT && queue.tryAcquire()) {
+            // Nobody else has seen this scope yet: no cancel or grant can race, an ordered store is enough.
+            STATE.lazySet(this, GRANTED);
+            downstreamOwed = true;
+            granted();
+            return;
+        }
         actual.onSubscribe(this);
         if (queue.policy == DeadlockPolicy.REENTRANT && ancestorHoldsThisQueue()) {
             if (STATE.compareAndSet(this, INIT, BORROWED)) {
@@ -139,6 +159,10 @@ final class PermitScope<T> extends PermitQueue.Waiter implements CoreSubscriber<
             try {
                 work.subscribe(this);
             } catch (Throwable t) {
+                if (downstreamOwed) {
+                    downstreamOwed = false;
+                    actual.onSubscribe(Operators.emptySubscription());
+                }
                 onError(Operators.onOperatorError(t, currentContext()));
                 return;
             }
@@ -166,6 +190,13 @@ final class PermitScope<T> extends PermitQueue.Waiter implements CoreSubscriber<
 
     @Override
     public void onSubscribe(Subscription s) {
+        if (downstreamOwed) {
+            // Fast path: downstream has not seen us, so it has neither requested nor cancelled yet.
+            downstreamOwed = false;
+            UPSTREAM.lazySet(this, s);
+            actual.onSubscribe(this);
+            return;
+        }
         if (Operators.setOnce(UPSTREAM, this, s)) {
             long r = REQUESTED.getAndSet(this, 0L);
             if (r != 0L) {
