@@ -53,7 +53,9 @@ class BenchmarkSmokeTest {
                 "PingPongBenchmark.withPermitSameThread", "PingPongBenchmark.withPermitAcrossThreads",
                 "PingPongBenchmark.concatMapBaseline", "PingPongBenchmark.jdkFairSemaphoreAcrossThreads",
                 "ReleaseBurstBenchmark.releaseBurst", "ReleaseBurstBenchmark.uncontendedBaseline",
-                "CancellationStormBenchmark.cancel", "CancellationStormBenchmark.touchBaseline");
+                "CancellationStormBenchmark.cancel", "CancellationStormBenchmark.touchBaseline",
+                "DeadlockPolicyBenchmark.uncontended", "DeadlockPolicyBenchmark.uncontendedContextual",
+                "DeadlockPolicyBenchmark.contended");
         // The contention grid ran every cell: 3 permits x 3 subscriber counts x 2 thread counts, two variants.
         assertThat(results).filteredOn(r -> r.getParams().getBenchmark().contains(".ContentionBenchmark."))
                 .hasSize(36);

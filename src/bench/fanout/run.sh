@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# Fan-out macro-benchmark (issue 6): this project's fetcher vs bare Reactor Netty flatMap(K) vs the seed's Python
+# program (asyncio.Semaphore + aiohttp), against a local nginx on 127.0.0.1, plus wrk as the machine's ceiling and
+# the cold one-shot `fetch` command. Loopback only; bounded (every client run has a timeout); stops nginx on exit.
+#
+#   bash src/bench/fanout/run.sh            # from the repository root; needs root for apt-get if tools are missing
+#
+# Output: target/fanout/results.md (table with ratios) and target/fanout/results.jsonl (raw, one line per run).
+set -euo pipefail
+cd "$(dirname "$0")/../../.."
+ROOT=$(pwd)
+OUT=$ROOT/target/fanout
+PORT=${FANOUT_PORT:-18080}
+PASSES=${FANOUT_PASSES:-2}          # one warm-up pass, then the measured one, in the same process
+RUN_TIMEOUT=${FANOUT_TIMEOUT:-300}  # seconds per client run
+mkdir -p "$OUT"
+: > "$OUT/results.jsonl"
+
+need=()
+for pkg in nginx-light libnginx-mod-http-echo wrk python3-aiohttp; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
+done
+if ((${#need[@]})); then
+  echo "installing ${need[*]}" >&2
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+WORK=$(mktemp -d /tmp/fanout-nginx.XXXXXX)
+cat > "$WORK/nginx.conf" <<CONF
+load_module /usr/lib/nginx/modules/ngx_http_echo_module.so;
+worker_processes 1;
+pid $WORK/nginx.pid;
+error_log $WORK/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $WORK/body;
+  proxy_temp_path $WORK/proxy;
+  fastcgi_temp_path $WORK/fastcgi;
+  uwsgi_temp_path $WORK/uwsgi;
+  scgi_temp_path $WORK/scgi;
+  keepalive_requests 1000000;
+  keepalive_timeout 60s;
+  server {
+    listen 127.0.0.1:$PORT;
+    location = /instant { default_type text/plain; return 200 "ok\n"; }
+    location = /delay   { default_type text/plain; echo_sleep 0.05; echo "ok"; }
+  }
+}
+CONF
+nginx -c "$WORK/nginx.conf" -p "$WORK"
+stop_nginx() { [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null; sleep 0.2; rm -rf "$WORK"; }
+trap stop_nginx EXIT
+BASE=http://127.0.0.1:$PORT
+for _ in $(seq 50); do curl -sf "$BASE/instant" >/dev/null 2>&1 && break; sleep 0.1; done
+curl -sf "$BASE/delay" >/dev/null
+
+mvn -q test-compile
+mvn -q dependency:build-classpath -Dmdep.outputFile="$OUT/cp.txt" -Dmdep.includeScope=test >/dev/null
+CP=$ROOT/target/test-classes:$ROOT/target/classes:$(cat "$OUT/cp.txt")
+JAVA_OPTS=${FANOUT_JAVA_OPTS:-"-Xmx1g"}
+
+# run NAME SCENARIO -- command...: /usr/bin/time -v around the client; its JSON lines tagged and kept.
+run() {
+  local client=$1 scenario=$2; shift 3
+  local log=$OUT/$scenario-$client
+  if ! timeout "$RUN_TIMEOUT" /usr/bin/time -v -o "$log.time" "$@" > "$log.out" 2> "$log.err"; then
+    echo "FAILED: $client $scenario (see $log.err)" >&2
+    return 0
+  fi
+  local rss cpu_user cpu_sys
+  rss=$(awk -F: '/Maximum resident set size/ {gsub(/ /,"",$2); print $2}' "$log.time")
+  cpu_user=$(awk -F: '/User time/ {gsub(/ /,"",$2); print $2}' "$log.time")
+  cpu_sys=$(awk -F: '/System time/ {gsub(/ /,"",$2); print $2}' "$log.time")
+  grep '"measured"' "$log.out" | tail -1 | python3 -c "
+import json,sys
+r=json.loads(sys.stdin.read()); r.update(client='$client', scenario='$scenario', peak_rss_mb=$rss/1024,
+  process_cpu_s=$cpu_user+$cpu_sys); print(json.dumps(r))" >> "$OUT/results.jsonl"
+  echo "$client $scenario: $(tail -1 "$OUT/results.jsonl")" >&2
+}
+
+scenario() {
+  local name=$1 path=$2 count=$3 k=$4
+  run fetcher "$name" -- java $JAVA_OPTS -cp "$CP" io.github.reactorasyncio.bench.FanoutDriver fetcher "$BASE$path" "$count" "$k" "$PASSES"
+  run bare "$name" -- java $JAVA_OPTS -cp "$CP" io.github.reactorasyncio.bench.FanoutDriver bare "$BASE$path" "$count" "$k" "$PASSES"
+  run python "$name" -- python3 "$ROOT/src/bench/fanout/seed_fetch.py" "$BASE$path" "$count" "$k" "$PASSES"
+}
+
+scenario instant-20k-k100 /instant 20000 100
+scenario delay50ms-1k-k10 /delay 1000 10
+scenario delay50ms-10k-k1000 /delay 10000 1000
+
+# The ceiling: wrk, same connection count as K, 10 s on the instant endpoint.
+wrk -t2 -c100 -d10s --latency "$BASE/instant" > "$OUT/wrk.out" 2>&1 || true
+python3 - "$OUT/wrk.out" >> "$OUT/results.jsonl" <<'PY'
+import json, re, sys
+text = open(sys.argv[1]).read()
+def ms(v, unit): return float(v) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+p50 = re.search(r"50%\s+([\d.]+)(us|ms|s)", text); p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", text)
+print(json.dumps({"client": "wrk", "scenario": "instant-20k-k100", "rps": rps, "p50_ms": ms(*p50.groups()),
+                  "p99_ms": ms(*p99.groups()), "pass": "measured"}))
+PY
+
+# Cold one-shot `fetch` command (JVM start-up and warm-up included), the seed scenario and the instant one;
+# then the same with an application class-data-sharing archive (JDK 17: -XX:ArchiveClassesAtExit).
+for i in $(seq 1000); do echo "$BASE/delay"; done > "$OUT/urls-delay-1k.txt"
+for i in $(seq 20000); do echo "$BASE/instant"; done > "$OUT/urls-instant-20k.txt"
+cold() {
+  local label=$1 file=$2 k=$3; shift 3
+  local log=$OUT/cold-$label
+  local start end
+  start=$(date +%s.%N)
+  timeout "$RUN_TIMEOUT" /usr/bin/time -v -o "$log.time" java $JAVA_OPTS "$@" -cp "$CP" \
+      io.github.reactorasyncio.http.FetchCommand -q -c "$k" --urls-file "$file" > "$log.out" 2> "$log.err" || true
+  end=$(date +%s.%N)
+  python3 - "$log.time" "$label" "$start" "$end" >> "$OUT/results.jsonl" <<'PY'
+import json, re, sys
+t = open(sys.argv[1]).read()
+g = lambda k: float(re.search(k + r":\s*([\d.]+)", t).group(1))
+print(json.dumps({"client": "fetch-cold", "scenario": sys.argv[2], "seconds": float(sys.argv[4]) - float(sys.argv[3]),
+                  "peak_rss_mb": g("Maximum resident set size \\(kbytes\\)") / 1024,
+                  "process_cpu_s": g("User time \\(seconds\\)") + g("System time \\(seconds\\)")}))
+PY
+  echo "cold $label: $(tail -1 "$OUT/results.jsonl")" >&2
+}
+cold delay50ms-1k-k10 "$OUT/urls-delay-1k.txt" 10
+cold instant-20k-k100 "$OUT/urls-instant-20k.txt" 100
+java $JAVA_OPTS -XX:ArchiveClassesAtExit="$OUT/fetch.jsa" -cp "$CP" io.github.reactorasyncio.http.FetchCommand \
+    -q -c 10 --urls-file "$OUT/urls-delay-1k.txt" > /dev/null 2>&1 || true
+cold delay50ms-1k-k10-appcds "$OUT/urls-delay-1k.txt" 10 -XX:SharedArchiveFile="$OUT/fetch.jsa"
+cold instant-20k-k100-appcds "$OUT/urls-instant-20k.txt" 100 -XX:SharedArchiveFile="$OUT/fetch.jsa"
+cold delay50ms-1k-k10-appcds-tiered1 "$OUT/urls-delay-1k.txt" 10 -XX:SharedArchiveFile="$OUT/fetch.jsa" -XX:TieredStopAtLevel=1
+
+python3 "$ROOT/src/bench/fanout/report.py" "$OUT/results.jsonl" > "$OUT/results.md"
+cat "$OUT/results.md"

@@ -1,0 +1,115 @@
+package io.github.reactorasyncio.bench;
+
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.github.reactorasyncio.http.FetchOptions;
+import io.github.reactorasyncio.http.FetchResult;
+import io.github.reactorasyncio.http.Fetcher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+
+/**
+ * The Java side of {@code src/bench/fanout/run.sh}: fetches one URL {@code count} times with at most {@code k} in
+ * flight, {@code passes} times in one JVM (all but the last are warm-up), and prints one JSON line per pass.
+ * <ul>
+ *   <li>{@code fetcher}: this project's {@link Fetcher} ({@code fetchAll}, limit k);</li>
+ *   <li>{@code bare}: plain Reactor Netty, {@code flatMap(get, k)} over an {@link HttpClient} whose pool has k
+ *       connections (the least a user must configure for k in flight: the default pool has 16).</li>
+ * </ul>
+ * CPU seconds are the JVM's whole process CPU time during the pass; latency is per request, turn to last byte.
+ *
+ * <p>usage: {@code FanoutDriver fetcher|bare URL COUNT K PASSES}
+ */
+public final class FanoutDriver {
+
+    private FanoutDriver() {
+    }
+
+    public static void main(String[] args) {
+        String mode = args[0];
+        String url = args[1];
+        int count = Integer.parseInt(args[2]);
+        int k = Integer.parseInt(args[3]);
+        int passes = Integer.parseInt(args[4]);
+        List<String> urls = Collections.nCopies(count, url);
+        Pass pass = switch (mode) {
+            case "fetcher" -> fetcher(k, urls);
+            case "bare" -> bare(k, urls);
+            default -> throw new IllegalArgumentException("mode: fetcher or bare, was " + mode);
+        };
+        for (int i = 0; i < passes; i++) {
+            System.out.println(pass.run(count, i == passes - 1 ? "measured" : "warmup"));
+        }
+        System.exit(0);
+    }
+
+    /** One pass: returns the latencies (ns) of the successful requests. */
+    interface Pass {
+        long[] fetchAll();
+
+        default String run(int count, String label) {
+            var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+            long cpu0 = os.getProcessCpuTime();
+            long start = System.nanoTime();
+            long[] latencies = fetchAll();
+            double seconds = (System.nanoTime() - start) / 1e9;
+            double cpu = (os.getProcessCpuTime() - cpu0) / 1e9;
+            Arrays.sort(latencies);
+            int n = latencies.length;
+            if (n != count) {
+                System.err.println("only " + n + " of " + count + " requests answered 200");
+            }
+            return String.format(Locale.ROOT, "{\"requests\": %d, \"seconds\": %.4f, \"rps\": %.1f, \"p50_ms\": %.3f, "
+                            + "\"p99_ms\": %.3f, \"cpu_s\": %.3f, \"pass\": \"%s\"}", n, seconds, n / seconds,
+                    n == 0 ? 0 : latencies[n / 2] / 1e6, n == 0 ? 0 : latencies[Math.min(n - 1, (int) (n * 0.99))] / 1e6,
+                    cpu, label);
+        }
+    }
+
+    private static Pass fetcher(int k, List<String> urls) {
+        Fetcher fetcher = Fetcher.create(FetchOptions.builder().name("bench").concurrency(k)
+                .timeout(Duration.ofSeconds(30)).build());
+        return () -> fetcher.fetchAll(urls)
+                .filter(r -> r.status() == 200)
+                .map(FetchResult::latency)
+                .map(Duration::toNanos)
+                .collectList()
+                .map(FanoutDriver::toArray)
+                .block();
+    }
+
+    private static Pass bare(int k, List<String> urls) {
+        ConnectionProvider pool = ConnectionProvider.builder("bare").maxConnections(k).pendingAcquireMaxCount(-1)
+                .build();
+        HttpClient client = HttpClient.create(pool);
+        AtomicInteger ok = new AtomicInteger();
+        return () -> Flux.fromIterable(urls)
+                .flatMap(url -> Mono.defer(() -> {
+                    long start = System.nanoTime();
+                    return client.get().uri(url)
+                            .responseSingle((response, body) -> body.asString().defaultIfEmpty("")
+                                    .map(text -> response.status().code()))
+                            .filter(status -> status == 200)
+                            .map(status -> System.nanoTime() - start);
+                }), k)
+                .collectList()
+                .map(FanoutDriver::toArray)
+                .block();
+    }
+
+    private static long[] toArray(List<Long> values) {
+        long[] array = new long[values.size()];
+        for (int i = 0; i < array.length; i++) {
+            array[i] = values.get(i);
+        }
+        return array;
+    }
+}
