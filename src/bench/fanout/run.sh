@@ -13,6 +13,7 @@ OUT=$ROOT/target/fanout
 PORT=${FANOUT_PORT:-18080}
 PASSES=${FANOUT_PASSES:-2}          # one warm-up pass, then the measured one, in the same process
 RUN_TIMEOUT=${FANOUT_TIMEOUT:-300}  # seconds per client run
+PY=/usr/bin/python3                 # Debian's interpreter: the one python3-aiohttp installs into
 mkdir -p "$OUT"
 : > "$OUT/results.jsonl"
 
@@ -73,7 +74,7 @@ run() {
   rss=$(awk -F: '/Maximum resident set size/ {gsub(/ /,"",$2); print $2}' "$log.time")
   cpu_user=$(awk -F: '/User time/ {gsub(/ /,"",$2); print $2}' "$log.time")
   cpu_sys=$(awk -F: '/System time/ {gsub(/ /,"",$2); print $2}' "$log.time")
-  grep '"measured"' "$log.out" | tail -1 | python3 -c "
+  grep '"measured"' "$log.out" | tail -1 | "$PY" -c "
 import json,sys
 r=json.loads(sys.stdin.read()); r.update(client='$client', scenario='$scenario', peak_rss_mb=$rss/1024,
   process_cpu_s=$cpu_user+$cpu_sys); print(json.dumps(r))" >> "$OUT/results.jsonl"
@@ -84,7 +85,7 @@ scenario() {
   local name=$1 path=$2 count=$3 k=$4
   run fetcher "$name" -- java $JAVA_OPTS -cp "$CP" io.github.reactorasyncio.bench.FanoutDriver fetcher "$BASE$path" "$count" "$k" "$PASSES"
   run bare "$name" -- java $JAVA_OPTS -cp "$CP" io.github.reactorasyncio.bench.FanoutDriver bare "$BASE$path" "$count" "$k" "$PASSES"
-  run python "$name" -- python3 "$ROOT/src/bench/fanout/seed_fetch.py" "$BASE$path" "$count" "$k" "$PASSES"
+  run python "$name" -- "$PY" "$ROOT/src/bench/fanout/seed_fetch.py" "$BASE$path" "$count" "$k" "$PASSES"
 }
 
 scenario instant-20k-k100 /instant 20000 100
@@ -93,7 +94,7 @@ scenario delay50ms-10k-k1000 /delay 10000 1000
 
 # The ceiling: wrk, same connection count as K, 10 s on the instant endpoint.
 wrk -t2 -c100 -d10s --latency "$BASE/instant" > "$OUT/wrk.out" 2>&1 || true
-python3 - "$OUT/wrk.out" >> "$OUT/results.jsonl" <<'PY'
+"$PY" - "$OUT/wrk.out" >> "$OUT/results.jsonl" <<'PY'
 import json, re, sys
 text = open(sys.argv[1]).read()
 def ms(v, unit): return float(v) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
@@ -115,7 +116,7 @@ cold() {
   timeout "$RUN_TIMEOUT" /usr/bin/time -v -o "$log.time" java $JAVA_OPTS "$@" -cp "$CP" \
       io.github.reactorasyncio.http.FetchCommand -q -c "$k" --urls-file "$file" > "$log.out" 2> "$log.err" || true
   end=$(date +%s.%N)
-  python3 - "$log.time" "$label" "$start" "$end" >> "$OUT/results.jsonl" <<'PY'
+  "$PY" - "$log.time" "$label" "$start" "$end" >> "$OUT/results.jsonl" <<'PY'
 import json, re, sys
 t = open(sys.argv[1]).read()
 g = lambda k: float(re.search(k + r":\s*([\d.]+)", t).group(1))
@@ -133,5 +134,5 @@ cold delay50ms-1k-k10-appcds "$OUT/urls-delay-1k.txt" 10 -XX:SharedArchiveFile="
 cold instant-20k-k100-appcds "$OUT/urls-instant-20k.txt" 100 -XX:SharedArchiveFile="$OUT/fetch.jsa"
 cold delay50ms-1k-k10-appcds-tiered1 "$OUT/urls-delay-1k.txt" 10 -XX:SharedArchiveFile="$OUT/fetch.jsa" -XX:TieredStopAtLevel=1
 
-python3 "$ROOT/src/bench/fanout/report.py" "$OUT/results.jsonl" > "$OUT/results.md"
+"$PY" "$ROOT/src/bench/fanout/report.py" "$OUT/results.jsonl" > "$OUT/results.md"
 cat "$OUT/results.md"

@@ -62,6 +62,11 @@ class BenchmarkSmokeTest {
     }
 
     @Test
+    void cpuTimeHarnessRuns() {
+        FastPathCpuTime.main(new String[] {"1", "1000"});
+    }
+
+    @Test
     void waiterFootprintIsMeasurable() {
         WaiterFootprint.Footprint footprint = WaiterFootprint.measure(100_000);
 

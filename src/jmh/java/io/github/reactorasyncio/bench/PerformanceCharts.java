@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.CategorySeries;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.Styler;
@@ -131,8 +132,10 @@ public final class PerformanceCharts {
         }
         CategoryChart chart = bars("#2 Contention grid: ns per item / flatMap(f, permits) of the same cell (1.0 = baseline)",
                 "ratio to flatMap baseline (log)", 1200, 550);
+        // Bars start at 0, which a logarithmic axis cannot show: markers per cell instead.
+        chart.getStyler().setDefaultSeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Scatter);
         chart.getStyler().setYAxisLogarithmic(true);
-        chart.getStyler().setDecimalPattern("0.0");
+        chart.getStyler().setDecimalPattern("0.0#");
         chart.getStyler().setXAxisLabelRotation(60);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
         chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
