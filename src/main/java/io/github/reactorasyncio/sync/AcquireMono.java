@@ -11,6 +11,7 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Operators;
 import reactor.core.scheduler.Schedulers;
+import reactor.util.context.ContextView;
 
 /**
  * {@code acquire()} / {@code acquire(maxWait)}: emits a {@link Permit} once granted.
@@ -91,7 +92,7 @@ final class AcquireMono extends Mono<Permit> {
         }
 
         @Override
-        reactor.util.context.ContextView subscriberContext() {
+        ContextView subscriberContext() {
             return actual.currentContext();
         }
 

@@ -1,6 +1,10 @@
 package io.github.reactorasyncio.sync;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
 import java.util.Queue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
@@ -11,6 +15,7 @@ import reactor.core.publisher.Operators;
 import reactor.core.scheduler.Schedulers;
 import reactor.util.concurrent.Queues;
 import reactor.util.context.Context;
+import reactor.util.context.ContextView;
 
 /**
  * The engine behind {@link Semaphore}, {@link BoundedSemaphore} and {@link Lock}: a count of free permits and a
@@ -284,8 +289,8 @@ final class PermitQueue {
             return;
         }
         reported = true;
-        java.util.LinkedHashSet<String> parents = new java.util.LinkedHashSet<>();
-        java.util.List<Waiter> children = new java.util.ArrayList<>();
+        LinkedHashSet<String> parents = new LinkedHashSet<>();
+        List<Waiter> children = new ArrayList<>();
         for (Waiter w = head; w != null; w = w.next) {
             if (w.blockingAncestors != null && w.blockingAncestors.length > 0) {
                 children.add(w);
@@ -302,9 +307,9 @@ final class PermitQueue {
                 : kind + " '" + name + "' (" + permits + (permits == 1 ? " permit" : " permits") + ") is deadlocked: all "
                         + permits + (permits == 1 ? " permit is" : " permits are") + " held by parents "
                         + Ownership.list(parents) + " waiting on their own children queued on the same "
-                        + kind.toLowerCase(java.util.Locale.ROOT) + ". Use separate semaphores per level, or create it "
+                        + kind.toLowerCase(Locale.ROOT) + ". Use separate semaphores per level, or create it "
                         + "with DeadlockPolicy.REENTRANT so children borrow their parent's permit.";
-        Diagnostics.report(new DeadlockReport(kind + " '" + name + "'", policy, java.util.List.copyOf(parents), message));
+        Diagnostics.report(new DeadlockReport(kind + " '" + name + "'", policy, List.copyOf(parents), message));
         if (policy == DeadlockPolicy.DETECT) {
             failAll(children, message);
         }
@@ -327,7 +332,7 @@ final class PermitQueue {
         }
         StringBuilder path = new StringBuilder("'").append(w.holderName()).append("' waits for Lock '")
                 .append(name).append("'");
-        java.util.List<String> holders = new java.util.ArrayList<>();
+        List<String> holders = new ArrayList<>();
         PermitQueue lock = this;
         for (int hops = 0; hops < 64; hops++) {
             PermitScope<?> holder = lock.owner;
@@ -341,7 +346,7 @@ final class PermitQueue {
                     return false; // re-entry into one lock: nested starvation reports it once linked
                 }
                 String message = "Lock cycle: " + path + ". Take locks in one global order (Locks.withAll).";
-                Diagnostics.report(new DeadlockReport("Lock '" + name + "'", policy, java.util.List.copyOf(holders),
+                Diagnostics.report(new DeadlockReport("Lock '" + name + "'", policy, List.copyOf(holders),
                         message));
                 if (policy == DeadlockPolicy.DETECT && Waiter.STATE.compareAndSet(w, Waiter.QUEUED, Waiter.WITHDRAWN)) {
                     WAITING.decrementAndGet(this);
@@ -351,17 +356,17 @@ final class PermitQueue {
                 return false;
             }
             Waiter next = holder.blockedOn;
-            if (next == null || next.state != Waiter.QUEUED || next.queue == null || !next.queue.tracksOwner) {
+            if (next == null || next.state != Waiter.QUEUED || next.linkedIn == null || !next.linkedIn.tracksOwner) {
                 return false;
             }
-            lock = next.queue;
+            lock = next.linkedIn;
             path.append(", which waits for Lock '").append(lock.name).append("'");
         }
         return false;
     }
 
-    private void failAll(java.util.List<Waiter> victims, String message) {
-        java.util.List<Waiter> failed = new java.util.ArrayList<>(victims.size());
+    private void failAll(List<Waiter> victims, String message) {
+        List<Waiter> failed = new ArrayList<>(victims.size());
         for (Waiter v : victims) {
             if (Waiter.STATE.compareAndSet(v, Waiter.QUEUED, Waiter.WITHDRAWN)) {
                 unlink(v);
@@ -422,14 +427,14 @@ final class PermitQueue {
      * that ends concurrently is either not counted or reports its end through {@link #holderEnded}.
      */
     private void countBlockingAncestors(Waiter w) {
-        w.queue = this;
-        java.util.List<PermitScope<?>> blocking = null;
+        w.linkedIn = this;
+        List<PermitScope<?>> blocking = null;
         for (PermitScope<?> a = w.parentScope(); a != null; a = a.parentScope()) {
             a.blockedOn = w;
             if (a.queue() == this) {
                 a.queuedDescendants++;
                 if (blocking == null) {
-                    blocking = new java.util.ArrayList<>(2);
+                    blocking = new ArrayList<>(2);
                 }
                 blocking.add(a);
                 if (a.queuedDescendants == 1 && !a.endedSeen && a.holds()) {
@@ -527,7 +532,7 @@ final class PermitQueue {
         /** Set before the waiter is published to the drain loop. */
         long enqueuedAt;
         /** The queue this waiter is linked in (detecting policies), read by other queues' lock-cycle walks. */
-        volatile PermitQueue queue;
+        volatile PermitQueue linkedIn;
         /** Drain owner only: the ancestors holding this queue that this waiter was counted against. */
         PermitScope<?>[] blockingAncestors;
 
@@ -538,7 +543,7 @@ final class PermitQueue {
         abstract void failed(Throwable error);
 
         /** The Context of the subscriber that is waiting (not of work run under the permit). */
-        abstract reactor.util.context.ContextView subscriberContext();
+        abstract ContextView subscriberContext();
 
         /** The innermost withPermit/withLock scope this waiter runs inside, if any. */
         PermitScope<?> parentScope() {

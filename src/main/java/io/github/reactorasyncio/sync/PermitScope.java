@@ -8,6 +8,7 @@ import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Operators;
 import reactor.util.context.Context;
+import reactor.util.context.ContextView;
 
 /**
  * One subscription to {@code withPermit(work)} / {@code withLock(work)}: it is the queue node while waiting, and
@@ -121,7 +122,7 @@ final class PermitScope<T> extends PermitQueue.Waiter implements CoreSubscriber<
     }
 
     @Override
-    reactor.util.context.ContextView subscriberContext() {
+    ContextView subscriberContext() {
         return actual.currentContext();
     }
 
