@@ -34,7 +34,9 @@ import reactor.core.scheduler.Schedulers;
  * followed by what the server saw: the most requests it had received and not yet answered at once, and how many
  * requests were answered 200. Expect, on a real clock: the counter polls (tens of wake-ups, most futile) and is
  * slower than the semaphore; with the await before the increment the server sees all 10 at once against a limit
- * of 3; the semaphore never lets the server see more than 3 and never polls.
+ * of 3; the semaphore never lets the server see more than 3 and never polls. On a fresh JVM the first program
+ * also pays for warming up Reactor Netty (class loading, the first connections), so its first three requests take
+ * longer and its waiters poll more: its figures are the seed's point, exaggerated.
  *
  * <p>Run: {@code mvn -q test-compile exec:java -Dexample=FetchCounterLimiter} (about 4 s).
  */
