@@ -351,10 +351,11 @@ final class PermitQueue {
                 return false;
             }
             Waiter next = holder.blockedOn;
-            if (next == null || next.state != Waiter.QUEUED || next.queue == null || !next.queue.tracksOwner) {
+            PermitQueue nextLock = next == null ? null : next.linkedIn;
+            if (nextLock == null || next.state != Waiter.QUEUED || !nextLock.tracksOwner) {
                 return false;
             }
-            lock = next.queue;
+            lock = nextLock;
             path.append(", which waits for Lock '").append(lock.name).append("'");
         }
         return false;
@@ -422,7 +423,7 @@ final class PermitQueue {
      * that ends concurrently is either not counted or reports its end through {@link #holderEnded}.
      */
     private void countBlockingAncestors(Waiter w) {
-        w.queue = this;
+        w.linkedIn = this;
         java.util.List<PermitScope<?>> blocking = null;
         for (PermitScope<?> a = w.parentScope(); a != null; a = a.parentScope()) {
             a.blockedOn = w;
@@ -526,8 +527,12 @@ final class PermitQueue {
         boolean linked;
         /** Set before the waiter is published to the drain loop. */
         long enqueuedAt;
-        /** The queue this waiter is linked in (detecting policies), read by other queues' lock-cycle walks. */
-        volatile PermitQueue queue;
+        /**
+         * The queue this waiter is linked in (detecting policies), read by other queues' lock-cycle walks. Not named
+         * {@code queue}: an inherited field would shadow the enclosing class's {@code queue} in inner subclasses
+         * such as {@code AcquireMono.AcquireWaiter}.
+         */
+        volatile PermitQueue linkedIn;
         /** Drain owner only: the ancestors holding this queue that this waiter was counted against. */
         PermitScope<?>[] blockingAncestors;
 
