@@ -1,9 +1,16 @@
 package io.github.reactorasyncio.sync;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
 import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -30,6 +37,10 @@ import reactor.util.context.Context;
  * <p><b>Fairness.</b> The fast path is open only while {@link #waiting} is zero; any queued waiter closes it, so a
  * newcomer cannot barge past the queue. Grants are made from the head of the list in arrival order, inside the
  * drain loop, which also trampolines: a granted waiter that releases synchronously does not recurse.
+ *
+ * <p><b>Diagnostics.</b> Every queue registers itself weakly with {@link Diagnostics} when created. Holds are
+ * recorded in {@link #trackedHolds} only while {@link Diagnostics#trackHolders holder tracking} is on; otherwise a
+ * grant costs one read of that flag.
  */
 final class PermitQueue {
 
@@ -47,6 +58,13 @@ final class PermitQueue {
             AtomicIntegerFieldUpdater.newUpdater(PermitQueue.class, "waiting");
     private static final AtomicIntegerFieldUpdater<PermitQueue> WIP =
             AtomicIntegerFieldUpdater.newUpdater(PermitQueue.class, "wip");
+    private static final AtomicLong IDS = new AtomicLong();
+
+    /**
+     * Creation order, unique in the JVM: {@link Locks#withAll} takes locks in ascending id, and
+     * {@link Diagnostics#snapshot()} lists primitives by it.
+     */
+    final long id = IDS.incrementAndGet();
 
     final String name;
     /** "Semaphore", "BoundedSemaphore" or "Lock", for messages. */
@@ -96,6 +114,12 @@ final class PermitQueue {
     private final LongAdder cancelled = new LongAdder();
     private final LongAdder timedOut = new LongAdder();
 
+    /**
+     * Holds granted while holder tracking was on and not released yet (identity set: one entry per hold). A hold
+     * ended by a raw {@link PermitSource#release()} instead of its own {@link Permit#release()} stays listed.
+     */
+    private final Set<TrackedHold> trackedHolds = ConcurrentHashMap.newKeySet();
+
     PermitQueue(String name, int permits, Overflow overflow, String refusal, String kind, DeadlockPolicy policy) {
         Names.requireNonNull(name, "name");
         Names.requireNonNull(policy, "policy");
@@ -110,6 +134,7 @@ final class PermitQueue {
         this.overflow = overflow;
         this.refusal = refusal;
         this.state = pack(permits, permits);
+        Diagnostics.register(this);
     }
 
     private static long pack(int capacity, int free) {
@@ -304,7 +329,7 @@ final class PermitQueue {
                         + Ownership.list(parents) + " waiting on their own children queued on the same "
                         + kind.toLowerCase(java.util.Locale.ROOT) + ". Use separate semaphores per level, or create it "
                         + "with DeadlockPolicy.REENTRANT so children borrow their parent's permit.";
-        Diagnostics.report(new DeadlockReport(kind + " '" + name + "'", policy, java.util.List.copyOf(parents), message));
+        Diagnostics.report(new DeadlockReport(label(), policy, java.util.List.copyOf(parents), message));
         if (policy == DeadlockPolicy.DETECT) {
             failAll(children, message);
         }
@@ -482,6 +507,63 @@ final class PermitQueue {
         return waiting > 0 || freeOf(state) == 0;
     }
 
+    /**
+     * Records a hold that was just granted, if holder tracking is on.
+     *
+     * @return the record to hand to {@link #untrack} when the hold ends; null when tracking is off
+     */
+    TrackedHold track(String holder, boolean rawPermit) {
+        if (!Diagnostics.tracksHolders()) {
+            return null;
+        }
+        TrackedHold hold = new TrackedHold(holder, now(), rawPermit);
+        trackedHolds.add(hold);
+        return hold;
+    }
+
+    void untrack(TrackedHold hold) {
+        if (hold != null) {
+            trackedHolds.remove(hold);
+        }
+    }
+
+    /** {@code Semaphore 'fetch'}: how messages and snapshots name this primitive. */
+    String label() {
+        return kind + " '" + name + "'";
+    }
+
+    /**
+     * Who holds and who waits, best effort: the waiter list is read without owning the drain loop, following
+     * {@code next} links that the owner may be unlinking meanwhile. Links only ever point to later arrivals or
+     * become null, so the walk ends; a waiter granted or withdrawn during the walk may be skipped or still listed.
+     */
+    PrimitiveSnapshot snapshot() {
+        SemaphoreStatistics statistics = statistics();
+        long now = now();
+        List<PrimitiveSnapshot.Holder> holders = new ArrayList<>();
+        PermitScope<?> lockOwner = owner;
+        if (lockOwner != null && lockOwner.trackedHold == null) {
+            holders.add(new PrimitiveSnapshot.Holder(lockOwner.holderName(), Optional.empty(), false));
+        }
+        trackedHolds.stream()
+                .sorted(Comparator.<TrackedHold>comparingLong(h -> h.since).thenComparingLong(h -> h.grant))
+                .forEach(hold -> holders.add(new PrimitiveSnapshot.Holder(hold.holder,
+                        Optional.of(Duration.ofNanos(Math.max(0, now - hold.since))), hold.rawPermit)));
+        List<PrimitiveSnapshot.Waiter> waiters = new ArrayList<>();
+        for (Waiter w = head; w != null; w = w.next) {
+            if (w.state != Waiter.QUEUED) {
+                continue;
+            }
+            List<String> ancestors = new ArrayList<>();
+            for (PermitScope<?> a = w.parentScope(); a != null; a = a.parentScope()) {
+                ancestors.add(a.holderName() + " (" + a.queue().label() + ")");
+            }
+            waiters.add(new PrimitiveSnapshot.Waiter(w.holderName(), Duration.ofNanos(Math.max(0, now - w.enqueuedAt)),
+                    ancestors));
+        }
+        return new PrimitiveSnapshot(kind, name, policy, statistics, holders, waiters);
+    }
+
     SemaphoreStatistics statistics() {
         long s = state;
         int capacity = capacityOf(s);
@@ -501,6 +583,25 @@ final class PermitQueue {
 
     static long now() {
         return Schedulers.parallel().now(TimeUnit.NANOSECONDS);
+    }
+
+    /** One hold recorded while holder tracking was on. Compared by identity: two holds are never the same. */
+    static final class TrackedHold {
+        private static final AtomicLong GRANTS = new AtomicLong();
+
+        /** Grant order, to list holds granted at the same instant in the order they were granted. */
+        final long grant = GRANTS.incrementAndGet();
+        final String holder;
+        /** {@link #now()} at the grant. */
+        final long since;
+        /** Held through a {@link Permit} from {@code acquire()}/{@code tryAcquire()}, not a scope. */
+        final boolean rawPermit;
+
+        TrackedHold(String holder, long since, boolean rawPermit) {
+            this.holder = holder;
+            this.since = since;
+            this.rawPermit = rawPermit;
+        }
     }
 
     /**
