@@ -100,6 +100,36 @@ public final class Diagnostics {
         return new DiagnosticsSnapshot(trackHolders, primitives);
     }
 
+    /**
+     * One semaphore's (or bounded semaphore's) part of {@link #snapshot()}, with the same best-effort caveat.
+     *
+     * @throws NullPointerException     if {@code semaphore} is null
+     * @throws IllegalArgumentException if it was not created by {@link Semaphore#create} or
+     *                                  {@link BoundedSemaphore#create}
+     */
+    public static PrimitiveSnapshot snapshot(Semaphore semaphore) {
+        return queueOf(semaphore, "semaphore").snapshot();
+    }
+
+    /**
+     * One lock's part of {@link #snapshot()}, with the same best-effort caveat.
+     *
+     * @throws NullPointerException     if {@code lock} is null
+     * @throws IllegalArgumentException if it was not created by {@link Lock#create}
+     */
+    public static PrimitiveSnapshot snapshot(Lock lock) {
+        return queueOf(lock, "lock").snapshot();
+    }
+
+    private static PermitQueue queueOf(Object primitive, String argument) {
+        Names.requireNonNull(primitive, argument);
+        if (!(primitive instanceof PermitSource source)) {
+            throw new IllegalArgumentException(argument + " must come from its create() factory, was "
+                    + primitive.getClass().getName());
+        }
+        return source.queue;
+    }
+
     static void register(PermitQueue queue) {
         expungeCollected();
         LIVE.add(new WeakReference<>(queue, COLLECTED));

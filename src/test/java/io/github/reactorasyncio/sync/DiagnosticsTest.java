@@ -75,6 +75,25 @@ class DiagnosticsTest {
     }
 
     @Test
+    void oneSemaphoreOrLockCanBeSnapshottedAlone() {
+        Semaphore sem = Semaphore.create(prefix + "sem", 2);
+        Lock lock = Lock.create(prefix + "lock");
+        Permit permit = lock.tryAcquire().orElseThrow();
+        assertThat(Diagnostics.snapshot(sem)).isEqualTo(mine("sem"));
+        assertThat(Diagnostics.snapshot(lock)).isEqualTo(mine("lock"));
+        assertThat(Diagnostics.snapshot(lock).statistics().inUse()).isEqualTo(1);
+        assertThatThrownBy(() -> Diagnostics.snapshot((Lock) null))
+                .isInstanceOf(NullPointerException.class).hasMessage("lock must not be null");
+        assertThatThrownBy(() -> Diagnostics.snapshot((Semaphore) null))
+                .isInstanceOf(NullPointerException.class).hasMessage("semaphore must not be null");
+        Lock foreign = (Lock) java.lang.reflect.Proxy.newProxyInstance(Lock.class.getClassLoader(),
+                new Class<?>[] {Lock.class}, (proxy, method, args) -> null);
+        assertThatThrownBy(() -> Diagnostics.snapshot(foreign)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("lock must come from its create() factory, was " + foreign.getClass().getName());
+        permit.release();
+    }
+
+    @Test
     void anUnreachablePrimitiveIsCollectedAndLeavesTheSnapshot() {
         WeakReference<Semaphore> ref = new WeakReference<>(Semaphore.create(prefix + "garbage", 1));
         assertThat(mine(Diagnostics.snapshot())).extracting(PrimitiveSnapshot::name).contains(prefix + "garbage");
