@@ -23,7 +23,7 @@ final class DefaultPermit implements Permit {
         this.queue = queue;
         this.holder = holder;
         this.acquiredAt = PermitQueue.now();
-        this.trackedHold = queue.track(holder, true);
+        this.trackedHold = Diagnostics.tracksHolders() ? queue.track(holder, true) : null;
     }
 
     @Override

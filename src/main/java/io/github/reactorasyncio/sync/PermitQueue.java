@@ -508,14 +508,12 @@ final class PermitQueue {
     }
 
     /**
-     * Records a hold that was just granted, if holder tracking is on.
+     * Records a hold that was just granted. Callers check {@link Diagnostics#tracksHolders()} first, before they
+     * spend anything on the holder's name.
      *
-     * @return the record to hand to {@link #untrack} when the hold ends; null when tracking is off
+     * @return the record to hand to {@link #untrack} when the hold ends
      */
     TrackedHold track(String holder, boolean rawPermit) {
-        if (!Diagnostics.tracksHolders()) {
-            return null;
-        }
         TrackedHold hold = new TrackedHold(holder, now(), rawPermit);
         trackedHolds.add(hold);
         return hold;

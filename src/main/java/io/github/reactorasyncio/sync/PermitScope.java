@@ -146,7 +146,9 @@ final class PermitScope<T> extends PermitQueue.Waiter implements CoreSubscriber<
             if (queue.tracksOwner()) {
                 queue.owner = this;
             }
-            trackedHold = queue.track(holderName(), false);
+            if (Diagnostics.tracksHolders()) {
+                trackedHold = queue.track(holderName(), false);
+            }
         }
         if (upstream == null) {
             try {
@@ -317,7 +319,9 @@ final class PermitScope<T> extends PermitQueue.Waiter implements CoreSubscriber<
             if (queue.tracksOwner()) {
                 queue.owner = this;
             }
-            trackedHold = queue.track(holderName(), false);
+            if (Diagnostics.tracksHolders()) {
+                trackedHold = queue.track(holderName(), false);
+            }
             return true;
         }
         queue.release();

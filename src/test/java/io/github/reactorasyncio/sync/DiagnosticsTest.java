@@ -7,6 +7,7 @@ import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
@@ -14,8 +15,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 import reactor.test.scheduler.VirtualTimeScheduler;
 import reactor.util.context.Context;
 
@@ -213,6 +217,46 @@ class DiagnosticsTest {
         assertThat(waiter.isDisposed()).isTrue();
         assertThat(mine("lock").holders()).isEmpty();
         assertThat(lock.locked()).isFalse();
+    }
+
+    /** Real threads, random cancels and errors. */
+    @Test
+    void underRandomCancelsAndErrorsOnRealThreadsNoTrackedHoldOutlivesItsRelease() {
+        VirtualTimeScheduler.reset(); // while installed, even Schedulers.newParallel returns the virtual clock
+        Scheduler threads = Schedulers.newParallel("diagnostics-stress", 4);
+        try {
+            Semaphore sem = Semaphore.create(prefix + "sem", 4);
+            Lock lock = Lock.create(prefix + "lock");
+            Diagnostics.trackHolders(true);
+            Long calls = Flux.range(0, 20_000)
+                    .parallel(4)
+                    .runOn(threads)
+                    .flatMap(i -> randomCall(i, sem, lock, threads).onErrorResume(e -> Mono.empty()).thenReturn(i),
+                            false, 32)
+                    .sequential()
+                    .count()
+                    .block(Duration.ofSeconds(60));
+            assertThat(calls).isEqualTo(20_000L);
+            for (String name : List.of("sem", "lock")) {
+                PrimitiveSnapshot snapshot = mine(name);
+                assertThat(snapshot.holders()).as("%s holders", name).isEmpty();
+                assertThat(snapshot.waiters()).as("%s waiters", name).isEmpty();
+                assertThat(snapshot.statistics().inUse()).as("%s in use", name).isZero();
+            }
+        } finally {
+            threads.dispose();
+        }
+    }
+
+    private static Mono<Void> randomCall(int i, Semaphore sem, Lock lock, Scheduler threads) {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        Duration shortly = Duration.ofNanos(random.nextInt(50_000));
+        return switch (i % 4) {
+            case 0 -> sem.withPermit(Mono.delay(shortly, threads).then()).timeout(shortly, threads);
+            case 1 -> lock.withLock(Mono.error(new IllegalStateException("boom")));
+            case 2 -> sem.acquire().flatMap(permit -> Mono.fromRunnable(permit::release).subscribeOn(threads)).then();
+            default -> lock.withLock(Mono.delay(shortly, threads).then()).timeout(shortly, threads);
+        };
     }
 
     @Test

@@ -22,7 +22,8 @@ import reactor.util.context.Context;
  * <p>Java twin of seed {@code 001_30140f3da4ba40e1.txt}, section "Deadlock", second program
  * ({@code task(1, lock1, lock2)} and {@code task(2, lock2, lock1)} gathered), and the advice at the end of that
  * section. Ordering note: at 1 s "Task 1 got both" is printed before "Task 2 failed", because a lock is released
- * before the failure travels on (the contract of {@code withLock}): Task 2's lock2 passes to Task 1 first.
+ * before the failure travels on (the contract of {@code withLock}): Task 2's lock2 passes to Task 1 first. For the
+ * same reason, at 2 s "Task 2 holds both" comes before "Task 1 done".
  *
  * <p>Run: {@code mvn -q test-compile exec:java -Dexample=LockOrderDeadlock} (3 s, real time).
  */
