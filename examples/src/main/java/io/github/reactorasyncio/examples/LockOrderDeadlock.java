@@ -10,6 +10,8 @@ import io.github.reactorasyncio.sync.Locks;
 import io.github.reactorasyncio.sync.Semaphore;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 import reactor.util.context.Context;
 
 /**
@@ -35,62 +37,72 @@ public final class LockOrderDeadlock {
     }
 
     public static void main(String[] args) {
-        run().block();
+        Scheduler loop = Schedulers.newSingle("event-loop");
+        try {
+            run(loop).block();
+        } finally {
+            loop.dispose();
+        }
     }
 
-    public static Mono<Story> run() {
+    /**
+     * Runs the story with the tasks' sleeps on {@code loop}. One thread, as asyncio's loop: two waits that close a
+     * cycle at the same instant from two threads could each miss the other (a limit in {@code docs/deadlocks.md}).
+     */
+    public static Mono<Story> run(Scheduler loop) {
         return Mono.defer(() -> {
             Story story = new Story();
-            return detectTheCycle(story).then(takeThemInOneOrder(story)).thenReturn(story);
+            return detectTheCycle(story, loop).then(takeThemInOneOrder(story, loop)).thenReturn(story);
         });
     }
 
     /** The seed's {@code task(number, lock1, lock2)}: one lock, a sleep, the other lock. */
-    static Mono<String> task(Story story, int number, Lock first, Lock second) {
+    static Mono<String> task(Story story, int number, Lock first, Lock second, Scheduler loop) {
         String name = "Task " + number;
         return Mono.fromRunnable(() -> story.printTimed(name + " acquiring " + first.name() + "..."))
-                .then(first.withLock(Mono.delay(SLEEP)
+                .then(first.withLock(Mono.delay(SLEEP, loop)
                         .then(Mono.fromRunnable(() -> story.printTimed(name + " acquiring " + second.name() + "...")))
                         .then(second.withLock(Mono.fromCallable(() -> name + " got both")))))
                 .contextWrite(Context.of(Semaphore.HOLDER_KEY, name));
     }
 
-    private static Mono<Void> detectTheCycle(Story story) {
+    private static Mono<Void> detectTheCycle(Story story, Scheduler loop) {
         return Mono.defer(() -> {
             story.print("Locks in opposite orders, DeadlockPolicy.DETECT:");
             Lock lock1 = Lock.create("lock1", DeadlockPolicy.DETECT);
             Lock lock2 = Lock.create("lock2", DeadlockPolicy.DETECT);
-            return Flux.merge(reportFailure(story, 1, task(story, 1, lock1, lock2)),
-                            reportFailure(story, 2, task(story, 2, lock2, lock1)))
+            return Flux.merge(reportFailure(story, 1, task(story, 1, lock1, lock2, loop)),
+                            reportFailure(story, 2, task(story, 2, lock2, lock1, loop)))
                     .doOnNext(story::printTimed)
                     .then();
         });
     }
 
-    /** Whichever task closes the cycle fails (Task 2 under virtual time; in real time the timers race). */
+    /** Whichever task's wait closes the cycle fails: Task 2, whose timer fires second. */
     private static Mono<String> reportFailure(Story story, int number, Mono<String> task) {
         return task.onErrorResume(DeadlockException.class, e -> Mono.fromRunnable(
                 () -> story.printTimed("Task " + number + " failed: " + e.getMessage())));
     }
 
     /** The fix: both tasks name both locks, in opposite orders, and {@link Locks#withAll} orders them. */
-    private static Mono<Void> takeThemInOneOrder(Story story) {
+    private static Mono<Void> takeThemInOneOrder(Story story, Scheduler loop) {
         return Mono.defer(() -> {
             story.print("The same two tasks with Locks.withAll:");
             Lock lock1 = Lock.create("lock1", DeadlockPolicy.DETECT);
             Lock lock2 = Lock.create("lock2", DeadlockPolicy.DETECT);
-            return Flux.merge(both(story, 1, List.of(lock1, lock2)), both(story, 2, List.of(lock2, lock1)))
+            return Flux.merge(both(story, 1, List.of(lock1, lock2), loop),
+                            both(story, 2, List.of(lock2, lock1), loop))
                     .doOnNext(story::printTimed)
                     .then();
         });
     }
 
-    private static Mono<String> both(Story story, int number, List<Lock> locks) {
+    private static Mono<String> both(Story story, int number, List<Lock> locks, Scheduler loop) {
         String name = "Task " + number;
         return Mono.fromRunnable(() -> story.printTimed(name + " acquiring " + locks.stream().map(Lock::name).toList()
                         + " with Locks.withAll..."))
                 .then(Locks.withAll(Mono.fromRunnable(() -> story.printTimed(name + " holds both"))
-                        .then(Mono.delay(SLEEP))
+                        .then(Mono.delay(SLEEP, loop))
                         .thenReturn(name + " done"), locks))
                 .contextWrite(Context.of(Semaphore.HOLDER_KEY, name));
     }

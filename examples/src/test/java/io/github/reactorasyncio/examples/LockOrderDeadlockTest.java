@@ -5,13 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
+import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
 
 class LockOrderDeadlockTest {
 
     @Test
     void detectFailsTheCloserTheOtherProceedsAndWithAllNeedsNoDetection() {
-        StepVerifier.withVirtualTime(LockOrderDeadlock::run)
+        StepVerifier.withVirtualTime(() -> LockOrderDeadlock.run(Schedulers.parallel()))
                 .expectSubscription()
                 .thenAwait(Duration.ofSeconds(3))
                 .assertNext(story -> {
