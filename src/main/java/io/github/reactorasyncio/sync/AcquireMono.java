@@ -83,10 +83,9 @@ final class AcquireMono extends Mono<Permit> {
             if (t != null) {
                 t.dispose();
             }
-            DefaultPermit permit = new DefaultPermit(queue,
-                    actual.currentContext().getOrDefault(Semaphore.HOLDER_KEY, "anonymous"));
             if (STATE.compareAndSet(this, GRANTED, DELIVERED)) {
-                actual.onNext(permit);
+                // Created only once delivery is certain: a tracked hold must belong to a permit someone owns.
+                actual.onNext(new DefaultPermit(queue, Ownership.holderName(actual.currentContext())));
                 actual.onComplete();
             }
         }

@@ -2,12 +2,17 @@ package io.github.reactorasyncio.sync;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -35,6 +40,10 @@ import reactor.util.context.ContextView;
  * <p><b>Fairness.</b> The fast path is open only while {@link #waiting} is zero; any queued waiter closes it, so a
  * newcomer cannot barge past the queue. Grants are made from the head of the list in arrival order, inside the
  * drain loop, which also trampolines: a granted waiter that releases synchronously does not recurse.
+ *
+ * <p><b>Diagnostics.</b> Every queue registers itself weakly with {@link Diagnostics} when created. Holds are
+ * recorded in {@link #trackedHolds} only while {@link Diagnostics#trackHolders holder tracking} is on; otherwise a
+ * grant costs one read of that flag.
  */
 final class PermitQueue {
 
@@ -52,6 +61,13 @@ final class PermitQueue {
             AtomicIntegerFieldUpdater.newUpdater(PermitQueue.class, "waiting");
     private static final AtomicIntegerFieldUpdater<PermitQueue> WIP =
             AtomicIntegerFieldUpdater.newUpdater(PermitQueue.class, "wip");
+    private static final AtomicLong IDS = new AtomicLong();
+
+    /**
+     * Creation order, unique in the JVM: {@link Locks#withAll} takes locks in ascending id, and
+     * {@link Diagnostics#snapshot()} lists primitives by it.
+     */
+    final long id = IDS.incrementAndGet();
 
     final String name;
     /** "Semaphore", "BoundedSemaphore" or "Lock", for messages. */
@@ -101,6 +117,12 @@ final class PermitQueue {
     private final LongAdder cancelled = new LongAdder();
     private final LongAdder timedOut = new LongAdder();
 
+    /**
+     * Holds granted while holder tracking was on and not released yet (identity set: one entry per hold). A hold
+     * ended by a raw {@link PermitSource#release()} instead of its own {@link Permit#release()} stays listed.
+     */
+    private final Set<TrackedHold> trackedHolds = ConcurrentHashMap.newKeySet();
+
     PermitQueue(String name, int permits, Overflow overflow, String refusal, String kind, DeadlockPolicy policy) {
         Names.requireNonNull(name, "name");
         Names.requireNonNull(policy, "policy");
@@ -115,6 +137,7 @@ final class PermitQueue {
         this.overflow = overflow;
         this.refusal = refusal;
         this.state = pack(permits, permits);
+        Diagnostics.register(this);
     }
 
     private static long pack(int capacity, int free) {
@@ -309,7 +332,7 @@ final class PermitQueue {
                         + Ownership.list(parents) + " waiting on their own children queued on the same "
                         + kind.toLowerCase(Locale.ROOT) + ". Use separate semaphores per level, or create it "
                         + "with DeadlockPolicy.REENTRANT so children borrow their parent's permit.";
-        Diagnostics.report(new DeadlockReport(kind + " '" + name + "'", policy, List.copyOf(parents), message));
+        Diagnostics.report(new DeadlockReport(label(), policy, List.copyOf(parents), message));
         if (policy == DeadlockPolicy.DETECT) {
             failAll(children, message);
         }
@@ -356,10 +379,11 @@ final class PermitQueue {
                 return false;
             }
             Waiter next = holder.blockedOn;
-            if (next == null || next.state != Waiter.QUEUED || next.linkedIn == null || !next.linkedIn.tracksOwner) {
+            PermitQueue nextLock = next == null ? null : next.linkedIn;
+            if (nextLock == null || next.state != Waiter.QUEUED || !nextLock.tracksOwner) {
                 return false;
             }
-            lock = next.linkedIn;
+            lock = nextLock;
             path.append(", which waits for Lock '").append(lock.name).append("'");
         }
         return false;
@@ -486,6 +510,61 @@ final class PermitQueue {
         return waiting > 0 || freeOf(state) == 0;
     }
 
+    /**
+     * Records a hold that was just granted. Callers check {@link Diagnostics#tracksHolders()} first, before they
+     * spend anything on the holder's name.
+     *
+     * @return the record to hand to {@link #untrack} when the hold ends
+     */
+    TrackedHold track(String holder, boolean rawPermit) {
+        TrackedHold hold = new TrackedHold(holder, now(), rawPermit);
+        trackedHolds.add(hold);
+        return hold;
+    }
+
+    void untrack(TrackedHold hold) {
+        if (hold != null) {
+            trackedHolds.remove(hold);
+        }
+    }
+
+    /** {@code Semaphore 'fetch'}: how messages and snapshots name this primitive. */
+    String label() {
+        return kind + " '" + name + "'";
+    }
+
+    /**
+     * Who holds and who waits, best effort: the waiter list is read without owning the drain loop, following
+     * {@code next} links that the owner may be unlinking meanwhile. Links only ever point to later arrivals or
+     * become null, so the walk ends; a waiter granted or withdrawn during the walk may be skipped or still listed.
+     */
+    PrimitiveSnapshot snapshot() {
+        SemaphoreStatistics statistics = statistics();
+        long now = now();
+        List<PrimitiveSnapshot.Holder> holders = new ArrayList<>();
+        PermitScope<?> lockOwner = owner;
+        if (lockOwner != null && lockOwner.trackedHold == null) {
+            holders.add(new PrimitiveSnapshot.Holder(lockOwner.holderName(), Optional.empty(), false));
+        }
+        trackedHolds.stream()
+                .sorted(Comparator.<TrackedHold>comparingLong(h -> h.since).thenComparingLong(h -> h.grant))
+                .forEach(hold -> holders.add(new PrimitiveSnapshot.Holder(hold.holder,
+                        Optional.of(Duration.ofNanos(Math.max(0, now - hold.since))), hold.rawPermit)));
+        List<PrimitiveSnapshot.Waiter> waiters = new ArrayList<>();
+        for (Waiter w = head; w != null; w = w.next) {
+            if (w.state != Waiter.QUEUED) {
+                continue;
+            }
+            List<String> ancestors = new ArrayList<>();
+            for (PermitScope<?> a = w.parentScope(); a != null; a = a.parentScope()) {
+                ancestors.add(a.holderName() + " (" + a.queue().label() + ")");
+            }
+            waiters.add(new PrimitiveSnapshot.Waiter(w.holderName(), Duration.ofNanos(Math.max(0, now - w.enqueuedAt)),
+                    ancestors));
+        }
+        return new PrimitiveSnapshot(kind, name, policy, statistics, holders, waiters);
+    }
+
     SemaphoreStatistics statistics() {
         long s = state;
         int capacity = capacityOf(s);
@@ -505,6 +584,25 @@ final class PermitQueue {
 
     static long now() {
         return Schedulers.parallel().now(TimeUnit.NANOSECONDS);
+    }
+
+    /** One hold recorded while holder tracking was on. Compared by identity: two holds are never the same. */
+    static final class TrackedHold {
+        private static final AtomicLong GRANTS = new AtomicLong();
+
+        /** Grant order, to list holds granted at the same instant in the order they were granted. */
+        final long grant = GRANTS.incrementAndGet();
+        final String holder;
+        /** {@link #now()} at the grant. */
+        final long since;
+        /** Held through a {@link Permit} from {@code acquire()}/{@code tryAcquire()}, not a scope. */
+        final boolean rawPermit;
+
+        TrackedHold(String holder, long since, boolean rawPermit) {
+            this.holder = holder;
+            this.since = since;
+            this.rawPermit = rawPermit;
+        }
     }
 
     /**
@@ -531,7 +629,11 @@ final class PermitQueue {
         boolean linked;
         /** Set before the waiter is published to the drain loop. */
         long enqueuedAt;
-        /** The queue this waiter is linked in (detecting policies), read by other queues' lock-cycle walks. */
+        /**
+         * The queue this waiter is linked in (detecting policies), read by other queues' lock-cycle walks. Not named
+         * {@code queue}: an inherited field would shadow the enclosing class's {@code queue} in inner subclasses
+         * such as {@code AcquireMono.AcquireWaiter}.
+         */
         volatile PermitQueue linkedIn;
         /** Drain owner only: the ancestors holding this queue that this waiter was counted against. */
         PermitScope<?>[] blockingAncestors;

@@ -61,6 +61,8 @@ final class PermitScope<T> extends PermitQueue.Waiter implements CoreSubscriber<
     boolean endedSeen;
     /** A descendant queued on some primitive (the latest one), for lock-cycle walks; null when none is known. */
     volatile PermitQueue.Waiter blockedOn;
+    /** This hold as recorded for {@link Diagnostics#snapshot()}; null unless holder tracking was on at the grant. */
+    volatile PermitQueue.TrackedHold trackedHold;
 
     /** Mono work is finished at its value: the permit is released before the value goes downstream. */
     private final boolean releaseOnValue;
@@ -133,8 +135,13 @@ final class PermitScope<T> extends PermitQueue.Waiter implements CoreSubscriber<
 
     @Override
     void granted() {
-        if (queue.tracksOwner() && state == GRANTED) {
-            queue.owner = this;
+        if (state == GRANTED) {
+            if (queue.tracksOwner()) {
+                queue.owner = this;
+            }
+            if (Diagnostics.tracksHolders()) {
+                trackedHold = queue.track(holderName(), false);
+            }
         }
         if (upstream == null) {
             try {
@@ -269,6 +276,7 @@ final class PermitScope<T> extends PermitQueue.Waiter implements CoreSubscriber<
         if (queue.owner == this) {
             queue.owner = null;
         }
+        queue.untrack(trackedHold);
         if (queuedDescendants > 0) {
             queue.holderEnded(this);
         }
@@ -284,6 +292,8 @@ final class PermitScope<T> extends PermitQueue.Waiter implements CoreSubscriber<
             if (queue.owner == this) {
                 queue.owner = null;
             }
+            queue.untrack(trackedHold);
+            trackedHold = null;
             queue.release();
             return true;
         }
@@ -291,14 +301,19 @@ final class PermitScope<T> extends PermitQueue.Waiter implements CoreSubscriber<
     }
 
     /**
-     * For {@link Condition#await()}: the caller was just granted the lock again on this scope's behalf.
+     * For {@link Condition#await()}: the caller was just granted the lock again on this scope's behalf, as
+     * {@code permit}, which this scope now takes over.
      *
      * @return {@code false} if the scope ended meanwhile; the lock has then been given back
      */
-    boolean reclaim() {
+    boolean reclaim(Permit permit) {
+        ((DefaultPermit) permit).handOver();
         if (STATE.compareAndSet(this, LENT, GRANTED)) {
             if (queue.tracksOwner()) {
                 queue.owner = this;
+            }
+            if (Diagnostics.tracksHolders()) {
+                trackedHold = queue.track(holderName(), false);
             }
             return true;
         }
