@@ -1,12 +1,16 @@
 package io.github.reactorasyncio.sync;
 
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
+import reactor.core.Disposable;
 import reactor.core.publisher.Operators;
+import reactor.core.scheduler.Schedulers;
 import reactor.util.context.Context;
 
 /**
@@ -22,6 +26,10 @@ import reactor.util.context.Context;
  * {@code GRANTED} (or {@code LENT}, see {@link Condition}), so complete, error and cancel racing each other release
  * once. The permit is released before the terminal signal is forwarded (for a Mono, before its value), so a
  * downstream that reacts by acquiring again can have it, and downstream work never runs under the permit.
+ *
+ * <p><b>Maximum wait.</b> With a {@code maxWait}, a timer started when the scope queues withdraws it (as a
+ * timeout, counted in {@link SemaphoreStatistics#timedOut()}) and fails downstream; the withdraw CAS decides
+ * between grant and timeout, so exactly one of them happens, and a timed-out scope never subscribes {@code work}.
  */
 final class PermitScope<T> extends PermitQueue.Waiter implements CoreSubscriber<T>, Subscription {
 
@@ -39,8 +47,13 @@ final class PermitScope<T> extends PermitQueue.Waiter implements CoreSubscriber<
 
     private final CoreSubscriber<? super T> actual;
     private final Publisher<? extends T> work;
+    private final PermitSource source;
     private final PermitQueue queue;
     private final Context context;
+    /** null: wait for the permit as long as it takes. */
+    private final Duration maxWait;
+    /** The pending maximum-wait timer, if any; disposed once the scope leaves the queue. */
+    private volatile Disposable timer;
     /** Mono work is finished at its value: the permit is released before the value goes downstream. */
     private final boolean releaseOnValue;
     /** Set in onNext when {@link #releaseOnValue} released the hold; read by the onComplete that follows. */
@@ -56,13 +69,16 @@ final class PermitScope<T> extends PermitQueue.Waiter implements CoreSubscriber<
      *                       on the same lock can find the hold it must lend
      * @param releaseOnValue true for a Mono: its work is done when the value arrives, and what downstream does
      *                       with the value must not run under the permit
+     * @param maxWait        how long to stay queued before failing with a TimeoutException; null waits forever
      */
-    PermitScope(CoreSubscriber<? super T> actual, Publisher<? extends T> work, PermitQueue queue, Object ownerKey,
-                boolean releaseOnValue) {
+    PermitScope(CoreSubscriber<? super T> actual, Publisher<? extends T> work, PermitSource source, Object ownerKey,
+                boolean releaseOnValue, Duration maxWait) {
         this.actual = actual;
         this.releaseOnValue = releaseOnValue;
         this.work = work;
-        this.queue = queue;
+        this.source = source;
+        this.queue = source.queue;
+        this.maxWait = maxWait;
         this.context = ownerKey == null ? actual.currentContext() : actual.currentContext().put(ownerKey, this);
     }
 
@@ -76,11 +92,32 @@ final class PermitScope<T> extends PermitQueue.Waiter implements CoreSubscriber<
             }
         } else {
             queue.enqueue(this);
+            if (maxWait != null && state == QUEUED) {
+                Disposable t = Schedulers.parallel().schedule(this::timeOut, maxWait.toNanos(), TimeUnit.NANOSECONDS);
+                timer = t;
+                if (state != QUEUED) {
+                    t.dispose();
+                }
+            }
+        }
+    }
+
+    private void timeOut() {
+        if (withdraw(queue, true)) {
+            actual.onError(source.timedOut(maxWait));
+        }
+    }
+
+    private void disposeTimer() {
+        Disposable t = timer;
+        if (t != null) {
+            t.dispose();
         }
     }
 
     @Override
     void granted() {
+        disposeTimer();
         if (upstream == null) {
             try {
                 work.subscribe(this);
@@ -155,6 +192,7 @@ final class PermitScope<T> extends PermitQueue.Waiter implements CoreSubscriber<
 
     @Override
     public void cancel() {
+        disposeTimer();
         if (withdraw(queue, false)) {
             return;
         }
