@@ -77,7 +77,7 @@ public final class ConcurrencyLimitExchangeFilter implements ExchangeFilterFunct
                         return bodyDone.asMono();
                     }))
                     .contextWrite(context)
-                    .subscribe(null, response::tryEmitError);
+                    .subscribe(null, response::tryEmitError, response::tryEmitEmpty);
             return response.asMono().doOnCancel(call::dispose);
         });
     }

@@ -36,7 +36,11 @@ public class ReactorAsyncioProperties implements Validator {
     /** One limit: how many at once, how many more may wait, for how long. */
     public static class Limit {
 
-        /** Requests (or calls) in flight at once; at least 1. */
+        /**
+         * How many at once; at least 1. Inbound: requests in flight (top level: those matching no route; unset,
+         * they are not limited). Outbound top level: calls to each host not listed under limits (unset: not
+         * limited).
+         */
         private Integer maxConcurrent;
 
         /** How many more may wait for a permit; beyond that they are refused at once. At least 0. */
