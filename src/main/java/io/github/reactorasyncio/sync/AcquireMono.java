@@ -10,6 +10,7 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Operators;
 import reactor.core.scheduler.Schedulers;
+import reactor.util.context.ContextView;
 
 /**
  * {@code acquire()} / {@code acquire(maxWait)}: emits a {@link Permit} once granted.
@@ -66,15 +67,7 @@ final class AcquireMono extends Mono<Permit> {
             if (!STARTED.compareAndSet(this, 0, 1)) {
                 return;
             }
-            if (queue.tryAcquire()) {
-                if (grantFast()) {
-                    granted();
-                } else {
-                    queue.release();
-                }
-                return;
-            }
-            queue.enqueue(this);
+            acquireFrom(queue);
             if (maxWait != null && state == QUEUED) {
                 timer = Schedulers.parallel().schedule(this, maxWait.toNanos(), TimeUnit.NANOSECONDS);
                 if (state != QUEUED) {
@@ -95,6 +88,20 @@ final class AcquireMono extends Mono<Permit> {
                 actual.onNext(permit);
                 actual.onComplete();
             }
+        }
+
+        @Override
+        ContextView subscriberContext() {
+            return actual.currentContext();
+        }
+
+        @Override
+        void failed(Throwable error) {
+            Disposable t = timer;
+            if (t != null) {
+                t.dispose();
+            }
+            actual.onError(error);
         }
 
         @Override

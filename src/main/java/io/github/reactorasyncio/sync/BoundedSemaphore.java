@@ -24,7 +24,15 @@ public interface BoundedSemaphore extends Semaphore {
      * @throws NullPointerException     if {@code name} is null
      */
     static BoundedSemaphore create(String name, int permits) {
-        return new DefaultBoundedSemaphore(name, permits);
+        return create(name, permits, DeadlockPolicy.REPORT);
+    }
+
+    /**
+     * @throws IllegalArgumentException if {@code permits < 0}
+     * @throws NullPointerException     if {@code name} or {@code policy} is null
+     */
+    static BoundedSemaphore create(String name, int permits, DeadlockPolicy policy) {
+        return new DefaultBoundedSemaphore(name, permits, policy);
     }
 
     /**

@@ -6,9 +6,9 @@ import reactor.core.publisher.Mono;
 /** A one-permit {@link PermitQueue} that refuses over-release; its scopes are keyed by this lock in the Context. */
 final class DefaultLock extends PermitSource implements Lock {
 
-    DefaultLock(String name) {
+    DefaultLock(String name, DeadlockPolicy policy) {
         super(new PermitQueue(Names.requireNonNull(name, "name"), 1, PermitQueue.Overflow.REFUSE,
-                "Lock '" + name + "' is not acquired"), "Lock");
+                "Lock '" + name + "' is not acquired", "Lock", policy), "Lock");
     }
 
     @Override

@@ -30,7 +30,17 @@ public interface Lock {
 
     /** @throws NullPointerException if {@code name} is null */
     static Lock create(String name) {
-        return new DefaultLock(name);
+        return create(name, DeadlockPolicy.REPORT);
+    }
+
+    /**
+     * A lock with a {@link DeadlockPolicy} other than the default {@link DeadlockPolicy#REPORT}:
+     * {@link DeadlockPolicy#DETECT} fails a chain that asks again for the lock it holds, or closes a lock cycle.
+     *
+     * @throws NullPointerException if {@code name} or {@code policy} is null
+     */
+    static Lock create(String name, DeadlockPolicy policy) {
+        return new DefaultLock(name, policy);
     }
 
     String name();

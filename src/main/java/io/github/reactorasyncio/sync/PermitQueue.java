@@ -1,6 +1,10 @@
 package io.github.reactorasyncio.sync;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
 import java.util.Queue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
@@ -11,6 +15,7 @@ import reactor.core.publisher.Operators;
 import reactor.core.scheduler.Schedulers;
 import reactor.util.concurrent.Queues;
 import reactor.util.context.Context;
+import reactor.util.context.ContextView;
 
 /**
  * The engine behind {@link Semaphore}, {@link BoundedSemaphore} and {@link Lock}: a count of free permits and a
@@ -49,6 +54,13 @@ final class PermitQueue {
             AtomicIntegerFieldUpdater.newUpdater(PermitQueue.class, "wip");
 
     final String name;
+    /** "Semaphore", "BoundedSemaphore" or "Lock", for messages. */
+    final String kind;
+    final DeadlockPolicy policy;
+    /** DETECT or REPORT: the drain loop keeps the blocked-holder accounting and checks for deadlocks. */
+    private final boolean detects;
+    /** A Lock whose policy detects: its one holder is known, so lock cycles can be followed through it. */
+    private final boolean tracksOwner;
     private final Overflow overflow;
     /** The message of the IllegalStateException thrown when {@link Overflow#REFUSE} refuses a release. */
     private final String refusal;
@@ -67,6 +79,19 @@ final class PermitQueue {
 
     private final Queue<Waiter> arrivals = Queues.<Waiter>unboundedMultiproducer().get();
     private final Queue<Waiter> withdrawals = Queues.<Waiter>unboundedMultiproducer().get();
+    /** Holders that ended while descendants of theirs were queued here (detecting policies only). */
+    private final Queue<PermitScope<?>> endedHolders = Queues.<PermitScope<?>>unboundedMultiproducer().get();
+
+    /**
+     * Drain owner only. Holders of this queue's permits that have at least one descendant queued here and are still
+     * holding. When it equals the permits in use and none is free, no permit can come back: nested starvation.
+     */
+    private int blockedHolders;
+    /** Drain owner only: the current deadlock episode was reported already (REPORT reports once per episode). */
+    private boolean reported;
+
+    /** The scope holding this Lock (tracksOwner only); null when free or held through a raw Permit. */
+    volatile PermitScope<?> owner;
 
     /** Oldest linked waiter; written only by the drain owner, volatile so statistics can read it. */
     private volatile Waiter head;
@@ -76,8 +101,13 @@ final class PermitQueue {
     private final LongAdder cancelled = new LongAdder();
     private final LongAdder timedOut = new LongAdder();
 
-    PermitQueue(String name, int permits, Overflow overflow, String refusal) {
+    PermitQueue(String name, int permits, Overflow overflow, String refusal, String kind, DeadlockPolicy policy) {
         Names.requireNonNull(name, "name");
+        Names.requireNonNull(policy, "policy");
+        this.kind = kind;
+        this.policy = policy;
+        this.detects = policy == DeadlockPolicy.DETECT || policy == DeadlockPolicy.REPORT;
+        this.tracksOwner = detects && "Lock".equals(kind);
         if (permits < 0) {
             throw new IllegalArgumentException("permits must be >= 0, was " + permits);
         }
@@ -170,6 +200,20 @@ final class PermitQueue {
         drain();
     }
 
+    boolean detects() {
+        return detects;
+    }
+
+    boolean tracksOwner() {
+        return tracksOwner;
+    }
+
+    /** A holder that ended while it may have had descendants queued here; the drain loop stops counting it. */
+    void holderEnded(PermitScope<?> holder) {
+        endedHolders.offer(holder);
+        drain();
+    }
+
     /** Called once by a waiter that moved itself from QUEUED to WITHDRAWN. */
     private void withdraw(Waiter waiter, boolean timeout) {
         WAITING.decrementAndGet(this);
@@ -186,13 +230,23 @@ final class PermitQueue {
         for (;;) {
             Waiter w;
             while ((w = arrivals.poll()) != null) {
-                if (w.state == Waiter.QUEUED) {
+                if (w.state == Waiter.QUEUED && (!detects || !closesLockCycle(w))) {
                     link(w);
                 }
             }
             while ((w = withdrawals.poll()) != null) {
                 if (w.linked) {
                     unlink(w);
+                }
+            }
+            PermitScope<?> ended;
+            while ((ended = endedHolders.poll()) != null) {
+                if (!ended.endedSeen) {
+                    ended.endedSeen = true;
+                    if (ended.countedBlocked) {
+                        ended.countedBlocked = false;
+                        blockedHolders--;
+                    }
                 }
             }
             Waiter first;
@@ -210,6 +264,9 @@ final class PermitQueue {
                     STATE.getAndIncrement(this);
                 }
             }
+            if (detects) {
+                checkNestedStarvation();
+            }
             missed = WIP.addAndGet(this, -missed);
             if (missed == 0) {
                 return;
@@ -217,7 +274,119 @@ final class PermitQueue {
         }
     }
 
+    /**
+     * Nested starvation: no permit free, and every holder has a descendant queued here. Holders count here only
+     * while they hold (see {@link #countBlockingAncestors}), so a holder that can still release never makes it true.
+     */
+    private void checkNestedStarvation() {
+        long s = state;
+        boolean starved = blockedHolders > 0 && freeOf(s) == 0 && blockedHolders == capacityOf(s);
+        if (!starved) {
+            reported = false;
+            return;
+        }
+        if (policy == DeadlockPolicy.REPORT && reported) {
+            return;
+        }
+        reported = true;
+        LinkedHashSet<String> parents = new LinkedHashSet<>();
+        List<Waiter> children = new ArrayList<>();
+        for (Waiter w = head; w != null; w = w.next) {
+            if (w.blockingAncestors != null && w.blockingAncestors.length > 0) {
+                children.add(w);
+                for (PermitScope<?> a : w.blockingAncestors) {
+                    parents.add(a.holderName());
+                }
+            }
+        }
+        int permits = capacityOf(s);
+        String message = permits == 1 && "Lock".equals(kind)
+                ? "Lock '" + name + "' is deadlocked: it is held by " + Ownership.list(parents)
+                        + ", which waits on its own descendant queued for the same lock (a Lock is not re-entrant). "
+                        + "Release it before acquiring it again, or create the lock with DeadlockPolicy.REENTRANT."
+                : kind + " '" + name + "' (" + permits + (permits == 1 ? " permit" : " permits") + ") is deadlocked: all "
+                        + permits + (permits == 1 ? " permit is" : " permits are") + " held by parents "
+                        + Ownership.list(parents) + " waiting on their own children queued on the same "
+                        + kind.toLowerCase(Locale.ROOT) + ". Use separate semaphores per level, or create it "
+                        + "with DeadlockPolicy.REENTRANT so children borrow their parent's permit.";
+        Diagnostics.report(new DeadlockReport(kind + " '" + name + "'", policy, List.copyOf(parents), message));
+        if (policy == DeadlockPolicy.DETECT) {
+            failAll(children, message);
+        }
+    }
+
+    /**
+     * Follows a queued Lock waiter: the lock's holder, the lock its queued descendant waits for, that lock's holder,
+     * and so on. Reaching a scope of {@code w}'s own chain means {@code w} closes a cycle. Under DETECT the closer
+     * fails and is not linked.
+     *
+     * @return whether {@code w} was failed
+     */
+    private boolean closesLockCycle(Waiter w) {
+        if (!tracksOwner) {
+            return false;
+        }
+        PermitScope<?> from = w.parentScope();
+        if (from == null) {
+            return false;
+        }
+        StringBuilder path = new StringBuilder("'").append(w.holderName()).append("' waits for Lock '")
+                .append(name).append("'");
+        List<String> holders = new ArrayList<>();
+        PermitQueue lock = this;
+        for (int hops = 0; hops < 64; hops++) {
+            PermitScope<?> holder = lock.owner;
+            if (holder == null) {
+                return false;
+            }
+            holders.add(holder.holderName());
+            path.append(" held by '").append(holder.holderName()).append("'");
+            if (Ownership.isAncestorOrSelf(holder, from)) {
+                if (hops == 0) {
+                    return false; // re-entry into one lock: nested starvation reports it once linked
+                }
+                String message = "Lock cycle: " + path + ". Take locks in one global order (Locks.withAll).";
+                Diagnostics.report(new DeadlockReport("Lock '" + name + "'", policy, List.copyOf(holders),
+                        message));
+                if (policy == DeadlockPolicy.DETECT && Waiter.STATE.compareAndSet(w, Waiter.QUEUED, Waiter.WITHDRAWN)) {
+                    WAITING.decrementAndGet(this);
+                    w.failed(new DeadlockException(message));
+                    return true;
+                }
+                return false;
+            }
+            Waiter next = holder.blockedOn;
+            if (next == null || next.state != Waiter.QUEUED || next.linkedIn == null || !next.linkedIn.tracksOwner) {
+                return false;
+            }
+            lock = next.linkedIn;
+            path.append(", which waits for Lock '").append(lock.name).append("'");
+        }
+        return false;
+    }
+
+    private void failAll(List<Waiter> victims, String message) {
+        List<Waiter> failed = new ArrayList<>(victims.size());
+        for (Waiter v : victims) {
+            if (Waiter.STATE.compareAndSet(v, Waiter.QUEUED, Waiter.WITHDRAWN)) {
+                unlink(v);
+                WAITING.decrementAndGet(this);
+                failed.add(v);
+            }
+        }
+        for (Waiter v : failed) {
+            try {
+                v.failed(new DeadlockException(message));
+            } catch (Throwable t) {
+                Operators.onErrorDropped(t, Context.empty());
+            }
+        }
+    }
+
     private void link(Waiter w) {
+        if (detects) {
+            countBlockingAncestors(w);
+        }
         w.linked = true;
         Waiter last = tail;
         w.prev = last;
@@ -246,7 +415,54 @@ final class PermitQueue {
         w.prev = null;
         w.next = null;
         w.linked = false;
+        if (w.blockingAncestors != null) {
+            uncountBlockingAncestors(w);
+        }
     }
+
+    /**
+     * Counts {@code w} against each ancestor that holds a permit of this queue, and marks every ancestor as waiting
+     * on it (for lock-cycle walks). Order matters against {@link PermitScope}'s release: we publish the count, then
+     * read the holder's state; the holder sets its state, then reads the count. One of us sees the other, so a holder
+     * that ends concurrently is either not counted or reports its end through {@link #holderEnded}.
+     */
+    private void countBlockingAncestors(Waiter w) {
+        w.linkedIn = this;
+        List<PermitScope<?>> blocking = null;
+        for (PermitScope<?> a = w.parentScope(); a != null; a = a.parentScope()) {
+            a.blockedOn = w;
+            if (a.queue() == this) {
+                a.queuedDescendants++;
+                if (blocking == null) {
+                    blocking = new ArrayList<>(2);
+                }
+                blocking.add(a);
+                if (a.queuedDescendants == 1 && !a.endedSeen && a.holds()) {
+                    a.countedBlocked = true;
+                    blockedHolders++;
+                }
+            }
+        }
+        w.blockingAncestors = blocking == null ? NO_SCOPES : blocking.toArray(NO_SCOPES);
+    }
+
+    private void uncountBlockingAncestors(Waiter w) {
+        for (PermitScope<?> a = w.parentScope(); a != null; a = a.parentScope()) {
+            if (a.blockedOn == w) {
+                a.blockedOn = null;
+            }
+        }
+        for (PermitScope<?> a : w.blockingAncestors) {
+            a.queuedDescendants--;
+            if (a.queuedDescendants == 0 && a.countedBlocked) {
+                a.countedBlocked = false;
+                blockedHolders--;
+            }
+        }
+        w.blockingAncestors = null;
+    }
+
+    private static final PermitScope<?>[] NO_SCOPES = new PermitScope<?>[0];
 
     int capacity() {
         return capacityOf(state);
@@ -315,9 +531,28 @@ final class PermitQueue {
         boolean linked;
         /** Set before the waiter is published to the drain loop. */
         long enqueuedAt;
+        /** The queue this waiter is linked in (detecting policies), read by other queues' lock-cycle walks. */
+        volatile PermitQueue linkedIn;
+        /** Drain owner only: the ancestors holding this queue that this waiter was counted against. */
+        PermitScope<?>[] blockingAncestors;
 
         /** Called by the drain loop after this waiter moved QUEUED → GRANTED; it now holds one permit. */
         abstract void granted();
+
+        /** Called by the drain loop after it withdrew this waiter because waiting could never end. */
+        abstract void failed(Throwable error);
+
+        /** The Context of the subscriber that is waiting (not of work run under the permit). */
+        abstract ContextView subscriberContext();
+
+        /** The innermost withPermit/withLock scope this waiter runs inside, if any. */
+        PermitScope<?> parentScope() {
+            return Ownership.enclosingScope(subscriberContext());
+        }
+
+        String holderName() {
+            return Ownership.holderName(subscriberContext());
+        }
 
         /**
          * Withdraws this waiter if it has not been granted yet.
@@ -343,9 +578,18 @@ final class PermitQueue {
             }
         }
 
-        /** Moves INIT → GRANTED after the owner took a permit on the fast path. */
-        final boolean grantFast() {
-            return STATE.compareAndSet(this, INIT, GRANTED);
+        /**
+         * Takes a free permit at once if nobody is queued (then calls {@link #granted()} on this thread), otherwise
+         * queues. A waiter cancelled before this ran takes nothing.
+         */
+        final void acquireFrom(PermitQueue queue) {
+            if (!queue.tryAcquire()) {
+                queue.enqueue(this);
+            } else if (STATE.compareAndSet(this, INIT, GRANTED)) {
+                granted();
+            } else {
+                queue.release();
+            }
         }
     }
 }

@@ -12,6 +12,7 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Operators;
 import reactor.core.scheduler.Schedulers;
 import reactor.util.context.Context;
+import reactor.util.context.ContextView;
 
 /**
  * One subscription to {@code withPermit(work)} / {@code withLock(work)}: it is the queue node while waiting, and
@@ -37,6 +38,8 @@ final class PermitScope<T> extends PermitQueue.Waiter implements CoreSubscriber<
     private static final int RELEASED = FIRST_SUBCLASS_STATE;
     /** A Condition await released the lock on this scope's behalf and has not re-acquired it yet. */
     private static final int LENT = FIRST_SUBCLASS_STATE + 1;
+    /** REENTRANT: an ancestor holds a permit of this queue; the work runs under it and nothing is released. */
+    private static final int BORROWED = FIRST_SUBCLASS_STATE + 2;
 
     @SuppressWarnings("rawtypes")
     private static final AtomicReferenceFieldUpdater<PermitScope, Subscription> UPSTREAM =
@@ -49,11 +52,29 @@ final class PermitScope<T> extends PermitQueue.Waiter implements CoreSubscriber<
     private final Publisher<? extends T> work;
     private final PermitSource source;
     private final PermitQueue queue;
-    private final Context context;
+    private final Object ownerKey;
     /** null: wait for the permit as long as it takes. */
     private final Duration maxWait;
     /** The pending maximum-wait timer, if any; disposed once the scope leaves the queue. */
     private volatile Disposable timer;
+    /** The Context of the work: the subscriber's, plus this scope; built on first use (most works never ask). */
+    private volatile Context context;
+    /** The enclosing scope, looked up on first use; {@link #NOT_LOOKED_UP} until then. */
+    private Object parent = NOT_LOOKED_UP;
+    private static final Object NOT_LOOKED_UP = new Object();
+
+    /**
+     * Descendants of this scope queued on this scope's queue. Written by that queue's drain loop only; volatile
+     * because {@link #releaseHold()} reads it to decide whether the drain loop must hear of this hold's end.
+     */
+    volatile int queuedDescendants;
+    /** Drain owner of {@link #queue()} only: counted in its blocked holders. */
+    boolean countedBlocked;
+    /** Drain owner of {@link #queue()} only: this hold's end was processed; never counted again. */
+    boolean endedSeen;
+    /** A descendant queued on some primitive (the latest one), for lock-cycle walks; null when none is known. */
+    volatile PermitQueue.Waiter blockedOn;
+
     /** Mono work is finished at its value: the permit is released before the value goes downstream. */
     private final boolean releaseOnValue;
     /** Set in onNext when {@link #releaseOnValue} released the hold; read by the onComplete that follows. */
@@ -78,26 +99,28 @@ final class PermitScope<T> extends PermitQueue.Waiter implements CoreSubscriber<
         this.work = work;
         this.source = source;
         this.queue = source.queue;
+        this.ownerKey = ownerKey;
         this.maxWait = maxWait;
-        this.context = ownerKey == null ? actual.currentContext() : actual.currentContext().put(ownerKey, this);
+    }
+
+    PermitQueue queue() {
+        return queue;
     }
 
     void start() {
         actual.onSubscribe(this);
-        if (queue.tryAcquire()) {
-            if (grantFast()) {
+        if (queue.policy == DeadlockPolicy.REENTRANT && ancestorHoldsThisQueue()) {
+            if (STATE.compareAndSet(this, INIT, BORROWED)) {
                 granted();
-            } else {
-                queue.release();
             }
-        } else {
-            queue.enqueue(this);
-            if (maxWait != null && state == QUEUED) {
-                Disposable t = Schedulers.parallel().schedule(this::timeOut, maxWait.toNanos(), TimeUnit.NANOSECONDS);
-                timer = t;
-                if (state != QUEUED) {
-                    t.dispose();
-                }
+            return;
+        }
+        acquireFrom(queue);
+        if (maxWait != null && state == QUEUED) {
+            Disposable t = Schedulers.parallel().schedule(this::timeOut, maxWait.toNanos(), TimeUnit.NANOSECONDS);
+            timer = t;
+            if (state != QUEUED) {
+                t.dispose();
             }
         }
     }
@@ -115,14 +138,47 @@ final class PermitScope<T> extends PermitQueue.Waiter implements CoreSubscriber<
         }
     }
 
+    private boolean ancestorHoldsThisQueue() {
+        for (PermitScope<?> a = parentScope(); a != null; a = a.parentScope()) {
+            if (a.queue == queue && (a.state == GRANTED || a.state == BORROWED)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    PermitScope<?> parentScope() {
+        Object p = parent;
+        if (p == NOT_LOOKED_UP) {
+            p = Ownership.enclosingScope(actual.currentContext());
+            parent = p;
+        }
+        return (PermitScope<?>) p;
+    }
+
+    @Override
+    ContextView subscriberContext() {
+        return actual.currentContext();
+    }
+
+    @Override
+    void failed(Throwable error) {
+        disposeTimer();
+        actual.onError(error);
+    }
+
     @Override
     void granted() {
         disposeTimer();
+        if (queue.tracksOwner() && state == GRANTED) {
+            queue.owner = this;
+        }
         if (upstream == null) {
             try {
                 work.subscribe(this);
             } catch (Throwable t) {
-                onError(Operators.onOperatorError(t, context));
+                onError(Operators.onOperatorError(t, currentContext()));
                 return;
             }
         }
@@ -133,7 +189,18 @@ final class PermitScope<T> extends PermitQueue.Waiter implements CoreSubscriber<
 
     @Override
     public Context currentContext() {
-        return context;
+        Context c = context;
+        if (c == null) {
+            c = actual.currentContext();
+            if (queue.policy != DeadlockPolicy.OFF) {
+                c = Ownership.enter(c, this);
+            }
+            if (ownerKey != null) {
+                c = c.put(ownerKey, this);
+            }
+            context = c;
+        }
+        return c;
     }
 
     @Override
@@ -159,7 +226,7 @@ final class PermitScope<T> extends PermitQueue.Waiter implements CoreSubscriber<
         if (releaseHold()) {
             actual.onError(t);
         } else {
-            Operators.onErrorDropped(t, context);
+            Operators.onErrorDropped(t, currentContext());
         }
     }
 
@@ -217,21 +284,32 @@ final class PermitScope<T> extends PermitQueue.Waiter implements CoreSubscriber<
             int s = state;
             if (s == GRANTED) {
                 if (STATE.compareAndSet(this, GRANTED, RELEASED)) {
+                    leaveHold();
                     try {
                         queue.releaseOrThrow();
                     } catch (IllegalStateException misuse) {
                         // Someone released a permit they did not own while we held ours; say so, keep our signal.
-                        Operators.onErrorDropped(misuse, context);
+                        Operators.onErrorDropped(misuse, currentContext());
                     }
                     return true;
                 }
-            } else if (s == LENT) {
-                if (STATE.compareAndSet(this, LENT, RELEASED)) {
+            } else if (s == LENT || s == BORROWED) {
+                if (STATE.compareAndSet(this, s, RELEASED)) {
                     return true;
                 }
             } else {
                 return false;
             }
+        }
+    }
+
+    /** Before the permit goes back: forget ownership, and tell the drain loop if descendants may be counting on us. */
+    private void leaveHold() {
+        if (queue.owner == this) {
+            queue.owner = null;
+        }
+        if (queuedDescendants > 0) {
+            queue.holderEnded(this);
         }
     }
 
@@ -242,6 +320,9 @@ final class PermitScope<T> extends PermitQueue.Waiter implements CoreSubscriber<
      */
     boolean lend() {
         if (STATE.compareAndSet(this, GRANTED, LENT)) {
+            if (queue.owner == this) {
+                queue.owner = null;
+            }
             queue.release();
             return true;
         }
@@ -255,12 +336,16 @@ final class PermitScope<T> extends PermitQueue.Waiter implements CoreSubscriber<
      */
     boolean reclaim() {
         if (STATE.compareAndSet(this, LENT, GRANTED)) {
+            if (queue.tracksOwner()) {
+                queue.owner = this;
+            }
             return true;
         }
         queue.release();
         return false;
     }
 
+    /** Holds a permit of its own right now (not lent to a Condition, not borrowed from an ancestor). */
     boolean holds() {
         return state == GRANTED;
     }

@@ -66,7 +66,17 @@ public interface Semaphore {
      * @throws NullPointerException     if {@code name} is null
      */
     static Semaphore create(String name, int permits) {
-        return new DefaultSemaphore(name, permits);
+        return create(name, permits, DeadlockPolicy.REPORT);
+    }
+
+    /**
+     * A named semaphore with a {@link DeadlockPolicy} other than the default {@link DeadlockPolicy#REPORT}.
+     *
+     * @throws IllegalArgumentException if {@code permits < 0}
+     * @throws NullPointerException     if {@code name} or {@code policy} is null
+     */
+    static Semaphore create(String name, int permits, DeadlockPolicy policy) {
+        return new DefaultSemaphore(name, permits, policy);
     }
 
     /** @return this semaphore's name */

@@ -9,9 +9,9 @@ import reactor.core.publisher.Mono;
 abstract sealed class SemaphoreSupport extends PermitSource implements Semaphore
         permits DefaultSemaphore, DefaultBoundedSemaphore {
 
-    SemaphoreSupport(String name, int permits, PermitQueue.Overflow overflow, String kind) {
+    SemaphoreSupport(String name, int permits, PermitQueue.Overflow overflow, String kind, DeadlockPolicy policy) {
         super(new PermitQueue(name, permits, overflow,
-                kind + " '" + name + "' released too many times (bound " + permits + ")"), kind);
+                kind + " '" + name + "' released too many times (bound " + permits + ")", kind, policy), kind);
     }
 
     @Override

@@ -244,7 +244,7 @@ public final class Asyncio {
     public static <T> Mono<T> shield(Mono<? extends T> work) {
         Objects.requireNonNull(work, "work");
         return Mono.deferContextual(context -> {
-            TaskImpl<T> task = TaskImpl.start(work, null);
+            TaskImpl<T> task = TaskImpl.start(work, null, context);
             return task.join().doOnCancel(() -> task.whenDone(() -> reportAbandonedError(task, context)));
         });
     }

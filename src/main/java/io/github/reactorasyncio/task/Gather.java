@@ -43,7 +43,7 @@ final class Gather {
             }
             List<TaskImpl<T>> tasks = new ArrayList<>(works.size());
             for (Mono<? extends T> work : works) {
-                tasks.add(TaskImpl.create(work, null));
+                tasks.add(TaskImpl.create(work, null, sink.contextView()));
             }
             Run<T> run = new Run<>(tasks, onFailure, sink);
             sink.onCancel(run::callerCancelled);

@@ -52,7 +52,7 @@ final class TaskGroupImpl implements TaskGroup {
             sink.onCancel(group::callerCancelled);
             TaskImpl<R> bodyTask = TaskImpl.create(
                     Mono.defer(() -> Objects.requireNonNull(body.apply(group), "body returned null")),
-                    "TaskGroup-body");
+                    "TaskGroup-body", sink.contextView());
             group.registerBody(bodyTask);
             bodyTask.whenDone(() -> group.taskDone(bodyTask));
             bodyTask.start();
@@ -84,7 +84,7 @@ final class TaskGroupImpl implements TaskGroup {
                 throw new IllegalStateException("TaskGroup is " + (state == State.CLOSED ? "closed" : "shutting down")
                         + ": cannot spawn a task");
             }
-            task = TaskImpl.create(work, name);
+            task = TaskImpl.create(work, name, caller.contextView());
             running.add(task);
         }
         task.whenDone(() -> taskDone(task));

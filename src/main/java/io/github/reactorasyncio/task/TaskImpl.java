@@ -6,6 +6,8 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+
+import io.github.reactorasyncio.sync.Semaphore;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
 import reactor.core.Disposable;
@@ -13,6 +15,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Operators;
 import reactor.core.publisher.Sinks;
 import reactor.util.context.Context;
+import reactor.util.context.ContextView;
 
 /**
  * The one {@link Task} implementation: a subscriber to the work that records the first terminal signal.
@@ -33,6 +36,13 @@ final class TaskImpl<T> implements Task<T>, CoreSubscriber<T> {
 
     private volatile String name;
 
+    /**
+     * The Context the work sees: its creator's (as an asyncio task copies the creator's contextvars) with this task's
+     * name as the permit holder, so primitives can tell which task holds or waits for what. Rebuilt by setName.
+     */
+    private final ContextView inherited;
+    private volatile Context context;
+
     /** Set once, from null, by the first of: onNext, onComplete, onError, cancel(). Non-null iff the task is done. */
     private final AtomicReference<Outcome<T>> outcome = new AtomicReference<>();
 
@@ -42,22 +52,29 @@ final class TaskImpl<T> implements Task<T>, CoreSubscriber<T> {
     /** Replays the outcome to join() subscribers; emitted into exactly once, by the winner of the outcome CAS. */
     private final Sinks.One<T> joined = Sinks.unsafe().one();
 
-    private TaskImpl(Mono<? extends T> work, String name) {
+    private TaskImpl(Mono<? extends T> work, String name, ContextView inherited) {
         this.work = work;
         this.name = name;
+        this.inherited = inherited;
+        this.context = Context.of(inherited).put(Semaphore.HOLDER_KEY, name);
     }
 
     /** Creates the task and subscribes to the work on the calling thread. */
     static <T> TaskImpl<T> start(Mono<? extends T> work, String name) {
-        TaskImpl<T> task = create(work, name);
+        return start(work, name, Context.empty());
+    }
+
+    /** As {@link #start(Mono, String)}, the work seeing {@code inherited} (its creator's Context). */
+    static <T> TaskImpl<T> start(Mono<? extends T> work, String name, ContextView inherited) {
+        TaskImpl<T> task = create(work, name, inherited);
         task.start();
         return task;
     }
 
     /** Creates a task that has not subscribed yet: for owners that must register it before its work can signal. */
-    static <T> TaskImpl<T> create(Mono<? extends T> work, String name) {
+    static <T> TaskImpl<T> create(Mono<? extends T> work, String name, ContextView inherited) {
         Objects.requireNonNull(work, "work");
-        return new TaskImpl<>(work, name == null ? nextName() : name);
+        return new TaskImpl<>(work, name == null ? nextName() : name, inherited);
     }
 
     static String nextName() {
@@ -111,7 +128,7 @@ final class TaskImpl<T> implements Task<T>, CoreSubscriber<T> {
 
     @Override
     public Context currentContext() {
-        return Context.empty();
+        return context;
     }
 
     private boolean finish(Outcome<T> result) {
@@ -152,6 +169,7 @@ final class TaskImpl<T> implements Task<T>, CoreSubscriber<T> {
     @Override
     public void setName(String name) {
         this.name = Objects.requireNonNull(name, "name");
+        this.context = Context.of(inherited).put(Semaphore.HOLDER_KEY, name);
     }
 
     @Override

@@ -1,0 +1,122 @@
+package io.github.reactorasyncio.http;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.IntStream;
+
+/**
+ * A local HTTP server to fetch from without the internet: Reactor Netty's {@code HttpServer} on 127.0.0.1, a
+ * random free port, answering after a latency with jitter and, optionally, with 503s at a given rate. The
+ * {@code fetch} command uses it for its demo run, the tests as their target.
+ *
+ * <p>Routes (GET; {@code /flaky} also POST):
+ * <ul>
+ *   <li>{@code /item/{n}} — the demo resource: a short text body, or a 503 (with the error rate)</li>
+ *   <li>{@code /status/{code}} — answers with that status</li>
+ *   <li>{@code /bytes/{n}} — a body of n bytes, streamed in 8 KiB chunks with a {@code Content-Length}</li>
+ *   <li>{@code /stream/{n}} — the same without {@code Content-Length} (chunked)</li>
+ *   <li>{@code /redirect/{n}} — 302 to {@code /redirect/{n-1}}; {@code /redirect/0} is a 200</li>
+ *   <li>{@code /hang} — never answers (until the client goes away)</li>
+ *   <li>{@code /flaky/{key}/{failures}[?retryAfter=s]} — the first {@code failures} requests for {@code key}
+ *       get a 503 (with {@code Retry-After: s} if given), later ones a 200</li>
+ * </ul>
+ * Every route waits the latency first, except {@code /hang}, which waits forever.
+ *
+ * <p><b>Counting.</b> A request is in flight from the moment its headers arrive until its response starts. A
+ * client cannot see the end of a response before it starts, so the server's in-flight count never exceeds the
+ * client's: {@link DemoServerStatistics#maxInFlight()} is an independent witness of the client's limit.
+ * A request whose connection closes while it waits leaves the count when Reactor Netty cancels its handler, so
+ * right after the client cancels requests the server's count can briefly exceed the client's.
+ *
+ * <p>{@link #close()} stops the server and waits (at most a few seconds) for it to unbind.
+ */
+public interface DemoServer extends AutoCloseable {
+
+    /** The demo defaults: 50 ms ± 20 ms latency, no errors. */
+    static DemoServer start() {
+        return builder().start();
+    }
+
+    static Builder builder() {
+        return new Builder();
+    }
+
+    /** {@code http://127.0.0.1:<port>} */
+    String baseUrl();
+
+    int port();
+
+    /** {@code baseUrl() + path}; the path must start with "/". */
+    default String url(String path) {
+        Objects.requireNonNull(path, "path");
+        if (!path.startsWith("/")) {
+            throw new IllegalArgumentException("path must start with \"/\" (was \"" + path + "\")");
+        }
+        return baseUrl() + path;
+    }
+
+    /** {@code count} distinct demo URLs: {@code /item/0} .. {@code /item/(count-1)}. */
+    default List<String> itemUrls(int count) {
+        if (count < 0) {
+            throw new IllegalArgumentException("count must not be negative (was " + count + ")");
+        }
+        return IntStream.range(0, count).mapToObj(i -> baseUrl() + "/item/" + i).toList();
+    }
+
+    DemoServerStatistics statistics();
+
+    @Override
+    void close();
+
+    /** Settings of a demo server; {@link #start()} binds it. */
+    final class Builder {
+        private Duration latency = Duration.ofMillis(50);
+        private Duration jitter = Duration.ofMillis(20);
+        private double errorRate;
+        private boolean h2c;
+
+        private Builder() {
+        }
+
+        /** Mean wait before answering (default 50 ms). */
+        public Builder latency(Duration latency) {
+            Objects.requireNonNull(latency, "latency");
+            if (latency.isNegative()) {
+                throw new IllegalArgumentException("latency must not be negative (was " + latency + ")");
+            }
+            this.latency = latency;
+            return this;
+        }
+
+        /** Uniform spread around the latency: each wait is in [latency - jitter, latency + jitter], at least 0. */
+        public Builder jitter(Duration jitter) {
+            Objects.requireNonNull(jitter, "jitter");
+            if (jitter.isNegative()) {
+                throw new IllegalArgumentException("jitter must not be negative (was " + jitter + ")");
+            }
+            this.jitter = jitter;
+            return this;
+        }
+
+        /** Probability in [0, 1] that a {@code /item} request gets a 503 (default 0). */
+        public Builder errorRate(double errorRate) {
+            if (!(errorRate >= 0 && errorRate <= 1)) {
+                throw new IllegalArgumentException("errorRate must be in [0, 1] (was " + errorRate + ")");
+            }
+            this.errorRate = errorRate;
+            return this;
+        }
+
+        /** Also accept HTTP/2 over cleartext (h2c upgrade and prior knowledge). */
+        public Builder h2c(boolean h2c) {
+            this.h2c = h2c;
+            return this;
+        }
+
+        /** Binds 127.0.0.1 on a free port and starts serving. */
+        public DemoServer start() {
+            return new EmbeddedDemoServer(latency, jitter, errorRate, h2c);
+        }
+    }
+}

@@ -1,0 +1,332 @@
+package io.github.reactorasyncio.http;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+
+import io.github.reactorasyncio.sync.Semaphore;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Immutable settings of a {@link Fetcher}. Start from {@link #defaults()} or {@link #builder()}; every setter
+ * validates its argument and names it in the exception.
+ *
+ * <p>The limit: {@link #concurrency()} is the {@code flatMap} concurrency of {@link Fetcher#fetchAll(Iterable)},
+ * the bound on everything one Fetcher has in flight, and the connection pool's {@code maxConnections} per host.
+ * A request reaches the pool only once it has its turn, so the pool cannot hold a second, hidden queue of
+ * requests: the limit is the one you set. To share a limit with other work, see {@link Builder#sharedLimit}: a
+ * {@link Semaphore} every request must also hold a permit of.
+ *
+ * <p>Time: every timer (whole-exchange timeout, retry backoff) runs on {@link #timerScheduler()}, so tests can
+ * swap in a virtual-time scheduler; connect and response timeouts are Netty channel timers and always real.
+ */
+public final class FetchOptions {
+
+    /** The HTTP methods RFC 9110 defines as idempotent: only these are retried unless asked otherwise. */
+    static final Set<String> IDEMPOTENT_METHODS = Set.of("GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE");
+
+    private final String name;
+    private final int concurrency;
+    private final boolean ordered;
+    private final String method;
+    private final Duration connectTimeout;
+    private final Duration responseTimeout;
+    private final Duration timeout;
+    private final int maxRedirects;
+    private final long maxBodyBytes;
+    private final boolean compress;
+    private final boolean http2;
+    private final boolean h2c;
+    private final int retries;
+    private final Duration retryBackoff;
+    private final Duration retryMaxBackoff;
+    private final double retryJitter;
+    private final boolean retryNonIdempotent;
+    private final Scheduler timerScheduler;
+    private final Semaphore sharedLimit;
+
+    private FetchOptions(Builder b) {
+        this.name = b.name;
+        this.concurrency = b.concurrency;
+        this.ordered = b.ordered;
+        this.method = b.method;
+        this.connectTimeout = b.connectTimeout;
+        this.responseTimeout = b.responseTimeout;
+        this.timeout = b.timeout;
+        this.maxRedirects = b.maxRedirects;
+        this.maxBodyBytes = b.maxBodyBytes;
+        this.compress = b.compress;
+        this.http2 = b.http2;
+        this.h2c = b.h2c;
+        this.retries = b.retries;
+        this.retryBackoff = b.retryBackoff;
+        this.retryMaxBackoff = b.retryMaxBackoff;
+        this.retryJitter = b.retryJitter;
+        this.retryNonIdempotent = b.retryNonIdempotent;
+        this.timerScheduler = b.timerScheduler;
+        this.sharedLimit = b.sharedLimit;
+    }
+
+    /** Limit 10, GET, connect 5 s, response 10 s, whole exchange 30 s, 5 redirects, 4 MiB bodies, gzip, no retry. */
+    public static FetchOptions defaults() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding these settings, to derive a variant. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** Name of the connection pool (shows in Reactor Netty logs and metrics). */
+    public String name() { return name; }
+    /** At most this many requests in flight per Fetcher (and per {@code fetchAll}), and connections per host. */
+    public int concurrency() { return concurrency; }
+    /** Whether {@code fetchAll} emits in input order ({@code flatMapSequential}) instead of completion order. */
+    public boolean ordered() { return ordered; }
+    /** The request method, upper case. */
+    public String method() { return method; }
+    /** TCP connect timeout. */
+    public Duration connectTimeout() { return connectTimeout; }
+    /** Longest silence while waiting for or reading the response (Reactor Netty's {@code responseTimeout}). */
+    public Duration responseTimeout() { return responseTimeout; }
+    /** Longest one attempt may take as a whole: connect, send, status and the full body. */
+    public Duration timeout() { return timeout; }
+    /** Redirects followed per request; 0 returns 3xx responses as they are. */
+    public int maxRedirects() { return maxRedirects; }
+    /** Largest body read; a longer body is a {@link FetchErrorKind#BODY_TOO_LARGE} and its connection is aborted. */
+    public long maxBodyBytes() { return maxBodyBytes; }
+    /** Whether to ask for gzip/deflate and decompress. */
+    public boolean compress() { return compress; }
+    /** Whether to offer HTTP/2 (negotiated by ALPN over TLS). */
+    public boolean http2() { return http2; }
+    /** Whether to also offer HTTP/2 over cleartext (h2c upgrade) on {@code http:} URLs. */
+    public boolean h2c() { return h2c; }
+    /** Retries after the first attempt, for transient failures and 5xx/429 answers. */
+    public int retries() { return retries; }
+    /** First retry delay; doubles per retry. */
+    public Duration retryBackoff() { return retryBackoff; }
+    /** Cap of the retry delay; a {@code Retry-After} longer than this ends the retries. */
+    public Duration retryMaxBackoff() { return retryMaxBackoff; }
+    /** Jitter factor in [0, 1]: each delay is scaled by a random factor in [1 - jitter, 1 + jitter]. */
+    public double retryJitter() { return retryJitter; }
+    /** Whether to retry methods that are not idempotent (POST, PATCH) as well. */
+    public boolean retryNonIdempotent() { return retryNonIdempotent; }
+    /** Scheduler of the exchange timeout and retry delays. */
+    public Scheduler timerScheduler() { return timerScheduler; }
+    /** The semaphore every request must also hold a permit of, or null (see {@link Builder#sharedLimit}). */
+    public Semaphore sharedLimit() { return sharedLimit; }
+
+    /** Whether a failed request with this method may be sent again. */
+    boolean mayRetry() {
+        return retries > 0 && (retryNonIdempotent || IDEMPOTENT_METHODS.contains(method));
+    }
+
+    @Override
+    public String toString() {
+        return "FetchOptions[" + name + ", concurrency " + concurrency + (ordered ? ", ordered" : "") + ", " + method
+                + ", connect " + connectTimeout + ", response " + responseTimeout + ", timeout " + timeout
+                + ", redirects " + maxRedirects + ", maxBody " + maxBodyBytes + (compress ? ", gzip" : "")
+                + (http2 ? ", h2" : "") + (h2c ? ", h2c" : "") + ", retries " + retries
+                + (retries > 0 ? " (backoff " + retryBackoff + ".." + retryMaxBackoff + ", jitter " + retryJitter
+                        + (retryNonIdempotent ? ", non-idempotent too" : "") + ")" : "")
+                + (sharedLimit != null ? ", shared limit " + sharedLimit.name() : "")
+                + "]";
+    }
+
+    /** Mutable, single-thread builder; {@link #build()} snapshots it. */
+    public static final class Builder {
+        private String name = "fetch";
+        private int concurrency = 10;
+        private boolean ordered;
+        private String method = "GET";
+        private Duration connectTimeout = Duration.ofSeconds(5);
+        private Duration responseTimeout = Duration.ofSeconds(10);
+        private Duration timeout = Duration.ofSeconds(30);
+        private int maxRedirects = 5;
+        private long maxBodyBytes = 4L * 1024 * 1024;
+        private boolean compress = true;
+        private boolean http2;
+        private boolean h2c;
+        private int retries;
+        private Duration retryBackoff = Duration.ofMillis(100);
+        private Duration retryMaxBackoff = Duration.ofSeconds(5);
+        private double retryJitter = 0.5;
+        private boolean retryNonIdempotent;
+        private Scheduler timerScheduler = Schedulers.parallel();
+        private Semaphore sharedLimit;
+
+        private Builder() {
+        }
+
+        private Builder(FetchOptions o) {
+            name = o.name;
+            concurrency = o.concurrency;
+            ordered = o.ordered;
+            method = o.method;
+            connectTimeout = o.connectTimeout;
+            responseTimeout = o.responseTimeout;
+            timeout = o.timeout;
+            maxRedirects = o.maxRedirects;
+            maxBodyBytes = o.maxBodyBytes;
+            compress = o.compress;
+            http2 = o.http2;
+            h2c = o.h2c;
+            retries = o.retries;
+            retryBackoff = o.retryBackoff;
+            retryMaxBackoff = o.retryMaxBackoff;
+            retryJitter = o.retryJitter;
+            retryNonIdempotent = o.retryNonIdempotent;
+            timerScheduler = o.timerScheduler;
+            sharedLimit = o.sharedLimit;
+        }
+
+        public Builder name(String name) {
+            Objects.requireNonNull(name, "name");
+            if (name.isBlank()) {
+                throw new IllegalArgumentException("name must not be blank");
+            }
+            this.name = name;
+            return this;
+        }
+
+        public Builder concurrency(int concurrency) {
+            if (concurrency < 1) {
+                throw new IllegalArgumentException("concurrency must be at least 1 (was " + concurrency + ")");
+            }
+            this.concurrency = concurrency;
+            return this;
+        }
+
+        public Builder ordered(boolean ordered) {
+            this.ordered = ordered;
+            return this;
+        }
+
+        public Builder method(String method) {
+            Objects.requireNonNull(method, "method");
+            if (!method.matches("[A-Za-z]+")) {
+                throw new IllegalArgumentException("method must be an HTTP method token (was \"" + method + "\")");
+            }
+            this.method = method.toUpperCase(Locale.ROOT);
+            return this;
+        }
+
+        public Builder connectTimeout(Duration connectTimeout) {
+            this.connectTimeout = positive(connectTimeout, "connectTimeout");
+            return this;
+        }
+
+        public Builder responseTimeout(Duration responseTimeout) {
+            this.responseTimeout = positive(responseTimeout, "responseTimeout");
+            return this;
+        }
+
+        public Builder timeout(Duration timeout) {
+            this.timeout = positive(timeout, "timeout");
+            return this;
+        }
+
+        public Builder maxRedirects(int maxRedirects) {
+            if (maxRedirects < 0) {
+                throw new IllegalArgumentException("maxRedirects must not be negative (was " + maxRedirects + ")");
+            }
+            this.maxRedirects = maxRedirects;
+            return this;
+        }
+
+        public Builder maxBodyBytes(long maxBodyBytes) {
+            if (maxBodyBytes < 0) {
+                throw new IllegalArgumentException("maxBodyBytes must not be negative (was " + maxBodyBytes + ")");
+            }
+            this.maxBodyBytes = maxBodyBytes;
+            return this;
+        }
+
+        public Builder compress(boolean compress) {
+            this.compress = compress;
+            return this;
+        }
+
+        public Builder http2(boolean http2) {
+            this.http2 = http2;
+            return this;
+        }
+
+        public Builder h2c(boolean h2c) {
+            this.h2c = h2c;
+            return this;
+        }
+
+        public Builder retries(int retries) {
+            if (retries < 0) {
+                throw new IllegalArgumentException("retries must not be negative (was " + retries + ")");
+            }
+            this.retries = retries;
+            return this;
+        }
+
+        /** Exponential backoff from {@code first} doubling up to {@code max}. */
+        public Builder retryBackoff(Duration first, Duration max) {
+            positive(first, "first");
+            positive(max, "max");
+            if (max.compareTo(first) < 0) {
+                throw new IllegalArgumentException("retry backoff max " + max + " is below first " + first);
+            }
+            this.retryBackoff = first;
+            this.retryMaxBackoff = max;
+            return this;
+        }
+
+        public Builder retryJitter(double retryJitter) {
+            if (!(retryJitter >= 0 && retryJitter <= 1)) {
+                throw new IllegalArgumentException("retryJitter must be in [0, 1] (was " + retryJitter + ")");
+            }
+            this.retryJitter = retryJitter;
+            return this;
+        }
+
+        public Builder retryNonIdempotent(boolean retryNonIdempotent) {
+            this.retryNonIdempotent = retryNonIdempotent;
+            return this;
+        }
+
+        public Builder timerScheduler(Scheduler timerScheduler) {
+            this.timerScheduler = Objects.requireNonNull(timerScheduler, "timerScheduler");
+            return this;
+        }
+
+        /**
+         * Makes every request also hold a permit of {@code semaphore} while it runs (from its first attempt to its
+         * result, retries included): a limit shared with other work, such as all calls of a WebFlux application
+         * to one API, whichever Fetcher or pipeline they come from. It applies to {@link Fetcher#fetch(String)}
+         * too. The permit is taken before the request counts as in flight and released exactly once on result or
+         * cancel (see {@link Semaphore#withPermit}); waiting for it is queued FIFO in the semaphore, not in the
+         * pool. {@link #concurrency} still bounds the fetcher and sizes its pool, so the effective limit is the
+         * smaller of the two: give {@code concurrency} at least the semaphore's permits if this fetcher should be
+         * able to use them all. The fetcher's own turn is taken before the shared permit, so a request never
+         * holds a shared permit while queued behind its own fetcher. Null removes the shared limit.
+         */
+        public Builder sharedLimit(Semaphore semaphore) {
+            this.sharedLimit = semaphore;
+            return this;
+        }
+
+        public FetchOptions build() {
+            return new FetchOptions(this);
+        }
+
+        private static Duration positive(Duration d, String arg) {
+            Objects.requireNonNull(d, arg);
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(arg + " must be positive (was " + d + ")");
+            }
+            return d;
+        }
+    }
+}

@@ -1,0 +1,340 @@
+package io.github.reactorasyncio.http;
+
+import java.net.SocketAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToIntFunction;
+
+import io.github.reactorasyncio.sync.Semaphore;
+import io.netty.channel.ChannelOption;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.ByteBufFlux;
+import reactor.netty.http.HttpProtocol;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.HttpClientResponse;
+import reactor.netty.resources.ConnectionPoolMetrics;
+import reactor.netty.resources.ConnectionProvider;
+import reactor.util.function.Tuple2;
+
+/**
+ * {@link Fetcher} on one Reactor Netty {@link HttpClient} and one {@link ConnectionProvider} of its own.
+ *
+ * <p>Concurrency: each pipeline is limited by flatMap (see {@link Fetcher}); the fetcher as a whole by its own
+ * {@code Semaphore(concurrency)}, which only matters when several pipelines or single fetches overlap. The pool
+ * has {@code concurrency} connections per host. Requests reach the pool only holding a turn, so at most
+ * {@code concurrency} live ones ever wait there: its pending queue is used only while a
+ * finished or cancelled request's connection is still on its way back (Reactor Netty completes the body before
+ * it releases the connection; a cancelled one is closed asynchronously). Counters are atomics.
+ *
+ * <p>Cancellation: Reactor Netty closes the connection of a cancelled attempt (a half-read response cannot be
+ * reused), before or after the response started. The in-flight counter is left exactly once per
+ * request (guarded), on termination or on cancel, whichever comes first.
+ */
+final class ReactorNettyFetcher implements Fetcher {
+
+    private final FetchOptions options;
+    private final HttpMethod method;
+    private final RetryPolicy retryPolicy;
+    private final ConnectionProvider provider;
+    // Bounds requests in flight across all pipelines and single fetches of this fetcher to the pool's size, so
+    // no more than `concurrency` live requests ever wait inside the pool. With one pipeline, flatMap never lets
+    // more than `concurrency` ask, and this semaphore is never contended.
+    private final Semaphore turns;
+    private final HttpClient client;
+
+    // Pool metrics by pool id + remote address, registered by Reactor Netty as pools for new hosts appear.
+    private final Map<String, ConnectionPoolMetrics> pools = new ConcurrentHashMap<>();
+
+    // Tracked here: ConnectionProvider.isDisposed() is true as long as no host has been contacted yet.
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicLong requests = new AtomicLong();
+    private final AtomicLong attempts = new AtomicLong();
+    // Invariant: inFlight == requests that passed their turn and have not terminated or been cancelled.
+    private final AtomicInteger inFlight = new AtomicInteger();
+    // Invariant: maxInFlight >= every value inFlight ever had.
+    private final AtomicInteger maxInFlight = new AtomicInteger();
+
+    ReactorNettyFetcher(FetchOptions options) {
+        this.options = options;
+        this.method = HttpMethod.valueOf(options.method());
+        this.retryPolicy = RetryPolicy.from(options);
+        this.turns = Semaphore.create(options.name() + "-turns", options.concurrency());
+        this.provider = ConnectionProvider.builder(options.name())
+                .maxConnections(options.concurrency())
+                // No count bound: only requests holding one of `turns` ever reach the pool, so at most
+                // `concurrency` live ones wait here. A tight count bound was wrong: the pool keeps cancelled
+                // acquires counted for a while, and after cancellations it rejected live requests (stress test).
+                .pendingAcquireMaxCount(-1)
+                .pendingAcquireTimeout(options.connectTimeout())
+                .maxIdleTime(Duration.ofSeconds(30))
+                .metrics(true, () -> new PoolRegistrar(pools))
+                .build();
+        HttpClient base = HttpClient.create(provider)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
+                        options.connectTimeout().toMillis()))
+                .responseTimeout(options.responseTimeout())
+                .keepAlive(true)
+                .compress(options.compress())
+                .headers(h -> h.set(HttpHeaderNames.USER_AGENT, "reactor-asyncio-fetch"));
+        if (options.http2() || options.h2c()) {
+            base = base.protocol(protocols(options));
+        }
+        if (options.maxRedirects() > 0) {
+            int bound = options.maxRedirects();
+            base = base.followRedirect((request, response) ->
+                    isRedirect(response.status().code()) && request.redirectedFrom().length < bound);
+        }
+        this.client = base;
+    }
+
+    private static HttpProtocol[] protocols(FetchOptions options) {
+        if (options.http2() && options.h2c()) {
+            return new HttpProtocol[] {HttpProtocol.HTTP11, HttpProtocol.H2, HttpProtocol.H2C};
+        }
+        return options.h2c() ? new HttpProtocol[] {HttpProtocol.HTTP11, HttpProtocol.H2C}
+                : new HttpProtocol[] {HttpProtocol.HTTP11, HttpProtocol.H2};
+    }
+
+    @Override
+    public Flux<FetchResult> fetchAll(Publisher<String> urls) {
+        Objects.requireNonNull(urls, "urls");
+        Flux<Tuple2<Long, String>> indexed = Flux.from(urls).index();
+        int limit = options.concurrency();
+        // The prefetch of 1 keeps URLs in the source until a turn frees up instead of buffering 256 of them.
+        return options.ordered()
+                ? indexed.flatMapSequential(t -> fetchOne(t.getT1(), t.getT2()), limit, 1)
+                : indexed.flatMap(t -> fetchOne(t.getT1(), t.getT2()), limit, 1);
+    }
+
+    @Override
+    public Flux<FetchResult> fetchAll(Iterable<String> urls) {
+        return fetchAll(Flux.fromIterable(Objects.requireNonNull(urls, "urls")));
+    }
+
+    @Override
+    public Mono<FetchResult> fetch(String url) {
+        Objects.requireNonNull(url, "url");
+        return fetchOne(0, url);
+    }
+
+    private Mono<FetchResult> fetchOne(long index, String url) {
+        return Mono.defer(() -> {
+            URI uri;
+            try {
+                uri = validate(url);
+            }
+            catch (FetchFailure rejected) {
+                return Mono.just(FetchResult.failure(index, url, rejected.kind(), rejected.getMessage(),
+                        Duration.ZERO, 0));
+            }
+            Mono<FetchResult> exchange = exchange(index, url, uri);
+            Semaphore shared = options.sharedLimit();
+            // Own turn first, then the shared permit: never hold a permit other fetchers need while queued
+            // behind this fetcher's own limit. One fixed order, so the two can never deadlock.
+            return turns.withPermit(shared == null ? exchange : shared.withPermit(exchange));
+        });
+    }
+
+    /** One request, retries included, from its turn to its result. */
+    private Mono<FetchResult> exchange(long index, String url, URI uri) {
+        return Mono.defer(() -> {
+            requests.incrementAndGet();
+            maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            AtomicBoolean holding = new AtomicBoolean(true);
+            Runnable leave = () -> {
+                if (holding.compareAndSet(true, false)) {
+                    inFlight.decrementAndGet();
+                }
+            };
+            long start = System.nanoTime();
+            AtomicInteger tries = new AtomicInteger();
+            return Mono.defer(() -> {
+                        tries.incrementAndGet();
+                        attempts.incrementAndGet();
+                        return attempt(uri);
+                    })
+                    .timeout(options.timeout(), options.timerScheduler())
+                    .onErrorMap(e -> !(e instanceof FetchFailure), e -> FetchFailure.classify(e, options))
+                    .flatMap(a -> RetryPolicy.retryableStatus(a.status())
+                            ? Mono.<RetryPolicy.Attempt>error(new RetryPolicy.RetryableStatus(a)) : Mono.just(a))
+                    .retryWhen(retryPolicy.asRetry())
+                    .onErrorResume(RetryPolicy.RetryableStatus.class, e -> Mono.just(e.attempt()))
+                    .map(a -> FetchResult.answer(index, url, a.status(), a.bytes(), since(start), tries.get()))
+                    .onErrorResume(e -> {
+                        FetchFailure f = FetchFailure.classify(e, options);
+                        return Mono.just(FetchResult.failure(index, url, f.kind(), f.getMessage(), since(start),
+                                tries.get()));
+                    })
+                    // Leave before the result travels downstream: flatMap starts the next URL from within that
+                    // onNext, and doFinally would run only after it, counting one request too many.
+                    .doOnTerminate(leave)
+                    .doOnCancel(leave);
+        });
+    }
+
+    private Mono<RetryPolicy.Attempt> attempt(URI uri) {
+        return client.request(method)
+                .uri(uri)
+                .response(this::readBody)
+                .single();
+    }
+
+    /**
+     * Counts the body without keeping it. Stopping early (size limit, redirect bound, error, cancel) leaves the
+     * body unread; Reactor Netty then closes the connection instead of returning it to the pool, and only if
+     * the response is really incomplete (closing it ourselves could hit a connection already handed on).
+     */
+    private Mono<RetryPolicy.Attempt> readBody(HttpClientResponse response, ByteBufFlux body) {
+        int status = response.status().code();
+        if (options.maxRedirects() > 0 && isRedirect(status)
+                && response.responseHeaders().contains(HttpHeaderNames.LOCATION)) {
+            return Mono.error(new FetchFailure(FetchErrorKind.TOO_MANY_REDIRECTS, "still HTTP " + status
+                    + " after " + options.maxRedirects() + " redirects (last: " + response.resourceUrl() + ")"));
+        }
+        long limit = options.maxBodyBytes();
+        String declared = response.responseHeaders().get(HttpHeaderNames.CONTENT_LENGTH);
+        if (declared != null && !response.responseHeaders().contains(HttpHeaderNames.CONTENT_ENCODING)
+                && parseLong(declared) > limit) {
+            return Mono.error(tooLarge("declares " + declared + " bytes"));
+        }
+        Duration retryAfter = retryAfter(response.responseHeaders().get(HttpHeaderNames.RETRY_AFTER));
+        return body
+                .reduce(0L, (sum, buffer) -> {
+                    long total = sum + buffer.readableBytes();
+                    if (total > limit) {
+                        throw tooLarge("sent more than that");
+                    }
+                    return total;
+                })
+                .map(bytes -> new RetryPolicy.Attempt(status, bytes, retryAfter));
+    }
+
+    private FetchFailure tooLarge(String what) {
+        return new FetchFailure(FetchErrorKind.BODY_TOO_LARGE,
+                "body over the limit of " + options.maxBodyBytes() + " bytes: server " + what);
+    }
+
+    static URI validate(String url) {
+        URI uri;
+        try {
+            uri = new URI(url.strip());
+        }
+        catch (URISyntaxException e) {
+            throw new FetchFailure(FetchErrorKind.MALFORMED_URL, "malformed URL: " + e.getMessage());
+        }
+        String scheme = uri.getScheme();
+        if (scheme == null) {
+            throw new FetchFailure(FetchErrorKind.MALFORMED_URL, "malformed URL: no scheme (want http:// or https://)");
+        }
+        scheme = scheme.toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            throw new FetchFailure(FetchErrorKind.UNSUPPORTED_SCHEME,
+                    "unsupported scheme \"" + scheme + "\" (only http and https)");
+        }
+        String host = uri.getHost();
+        if (host == null || host.isEmpty()) {
+            throw new FetchFailure(FetchErrorKind.MALFORMED_URL, "malformed URL: no host");
+        }
+        String h = host.toLowerCase(Locale.ROOT);
+        if (h.equals("invalid") || h.endsWith(".invalid") || h.endsWith(".invalid.")) {
+            // RFC 6761 §6.4: resolvers should answer NXDOMAIN for .invalid without asking anyone.
+            throw new FetchFailure(FetchErrorKind.UNKNOWN_HOST,
+                    "unknown host " + host + " (.invalid is reserved by RFC 6761 and never resolves)");
+        }
+        return uri;
+    }
+
+    static boolean isRedirect(int status) {
+        return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+    }
+
+    /** Retry-After in delta-seconds; an HTTP-date or garbage counts as absent (ZERO). */
+    static Duration retryAfter(String header) {
+        if (header == null) {
+            return Duration.ZERO;
+        }
+        long seconds = parseLong(header.strip());
+        return seconds > 0 ? Duration.ofSeconds(seconds) : Duration.ZERO;
+    }
+
+    private static long parseLong(String s) {
+        try {
+            return Long.parseLong(s);
+        }
+        catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private static Duration since(long startNanos) {
+        return Duration.ofNanos(System.nanoTime() - startNanos);
+    }
+
+    @Override
+    public FetchStatistics statistics() {
+        return new FetchStatistics(requests.get(), attempts.get(), inFlight.get(), maxInFlight.get(),
+                sum(ConnectionPoolMetrics::acquiredSize), sum(ConnectionPoolMetrics::idleSize),
+                sum(ConnectionPoolMetrics::pendingAcquireSize));
+    }
+
+    private int sum(ToIntFunction<ConnectionPoolMetrics> metric) {
+        return pools.values().stream().mapToInt(metric).sum();
+    }
+
+    @Override
+    public FetchOptions options() {
+        return options;
+    }
+
+    @Override
+    public void dispose() {
+        if (closed.compareAndSet(false, true)) {
+            provider.dispose();
+        }
+    }
+
+    @Override
+    public boolean isDisposed() {
+        return closed.get();
+    }
+
+    @Override
+    public void close() {
+        dispose();
+    }
+
+    @Override
+    public String toString() {
+        FetchStatistics s = statistics();
+        return "Fetcher[" + options.name() + ", limit " + options.concurrency() + ", in flight " + s.inFlight()
+                + " (max " + s.maxInFlight() + "), requests " + s.requests() + ", attempts " + s.attempts()
+                + ", connections " + s.connectionsAcquired() + " busy / " + s.connectionsIdle() + " idle"
+                + (isDisposed() ? ", closed" : "") + "]";
+    }
+
+    /** Receives Reactor Netty's per-host pool metrics without Micrometer. */
+    private record PoolRegistrar(Map<String, ConnectionPoolMetrics> pools) implements ConnectionProvider.MeterRegistrar {
+        @Override
+        public void registerMetrics(String poolName, String id, SocketAddress remoteAddress,
+                                    ConnectionPoolMetrics metrics) {
+            pools.put(id + remoteAddress, metrics);
+        }
+
+        @Override
+        public void deRegisterMetrics(String poolName, String id, SocketAddress remoteAddress) {
+            pools.remove(id + remoteAddress);
+        }
+    }
+}

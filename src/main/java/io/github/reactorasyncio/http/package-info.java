@@ -1,0 +1,39 @@
+/**
+ * The fan-out fetcher: many URLs, a bounded number in flight, one result each — the seeds' headline program
+ * ({@code async with semaphore: await session.get(url)} under {@code asyncio.gather}) on Reactor Netty.
+ *
+ * <h2>How the types relate</h2>
+ * <ul>
+ *   <li>{@link io.github.reactorasyncio.http.Fetcher} does the work: one Reactor Netty {@code HttpClient} and one
+ *       connection pool sized to the limit, configured by immutable
+ *       {@link io.github.reactorasyncio.http.FetchOptions}.</li>
+ *   <li>Every input URL yields one {@link io.github.reactorasyncio.http.FetchResult}: a status, or an
+ *       {@link io.github.reactorasyncio.http.FetchErrorKind} with a message. A batch never fails because of a
+ *       URL (asyncio's {@code return_exceptions=True}).</li>
+ *   <li>{@link io.github.reactorasyncio.http.FetchSummary} condenses a batch's results (histogram, errors by
+ *       kind, percentiles); {@link io.github.reactorasyncio.http.FetchStatistics} is the fetcher's live counters,
+ *       including the most requests it ever had in flight.</li>
+ *   <li>{@link io.github.reactorasyncio.http.DemoServer} is a loopback server with latency, jitter and an error
+ *       rate that counts concurrent requests independently of the client
+ *       ({@link io.github.reactorasyncio.http.DemoServerStatistics}).</li>
+ *   <li>{@link io.github.reactorasyncio.http.FetchCommand} is the {@code fetch} command line over all of the
+ *       above (picocli; optional dependencies).</li>
+ * </ul>
+ *
+ * <h2>Two ways to limit</h2>
+ * <ol>
+ *   <li>{@code flatMap(fetch, concurrency)} — the default, inside
+ *       {@link io.github.reactorasyncio.http.Fetcher#fetchAll(org.reactivestreams.Publisher)}: one pipeline,
+ *       at most {@code concurrency} requests in flight. This is what {@code asyncio.Semaphore(n)} around each
+ *       request amounts to when all requests come from one place.</li>
+ *   <li>A shared {@link io.github.reactorasyncio.sync.Semaphore}
+ *       ({@link io.github.reactorasyncio.http.FetchOptions.Builder#sharedLimit}): every request also holds a
+ *       permit, so one limit covers several pipelines, fetchers and single
+ *       {@link io.github.reactorasyncio.http.Fetcher#fetch(String)} calls — e.g. all calls a WebFlux application
+ *       makes to one API.</li>
+ * </ol>
+ * Either way the connection pool has no queue of its own beyond the limit: {@code maxConnections} is
+ * {@code concurrency}, and a request enters the pool only holding a turn of the fetcher-wide
+ * {@code concurrency} limit, so at most that many ever wait there (for at most the connect timeout).
+ */
+package io.github.reactorasyncio.http;

@@ -1,0 +1,184 @@
+package io.github.reactorasyncio.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The CLI: usage errors as one line with exit 2, the summary and JSON shapes, exit codes 0 and 1, the demo. */
+class FetchCommandTest {
+
+    static DemoServer server;
+
+    @BeforeAll
+    static void start() {
+        server = DemoServer.builder().latency(Duration.ofMillis(1)).jitter(Duration.ZERO).start();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    record Run(int code, String out, String err) {
+    }
+
+    static Run run(String... args) {
+        return runWithStdin("", args);
+    }
+
+    static Run runWithStdin(String stdin, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        InputStream in = new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8));
+        int code = FetchCommand.run(new PrintWriter(out), new PrintWriter(err), in, args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    static void assertUsageError(Run run, String line) {
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err().lines()).containsExactly(line);
+    }
+
+    @Test
+    void usageErrorsAreOneLineAndExit2() {
+        assertUsageError(run("--bogus"), "fetch: Unknown option: '--bogus' (see fetch --help)");
+        assertUsageError(run("--concurrency", "0"), "fetch: --concurrency must be at least 1 (was 0) (see fetch --help)");
+        assertUsageError(run("--concurrency", "ten"),
+                "fetch: Invalid value for option '--concurrency': 'ten' is not an int (see fetch --help)");
+        assertUsageError(run("--timeout", "soon"), "fetch: Invalid value for option '--timeout': 'soon' is not a "
+                + "duration (use e.g. 500ms, 10s, 2m) (see fetch --help)");
+        assertUsageError(run("--max-body", "lots"), "fetch: Invalid value for option '--max-body': 'lots' is not a "
+                + "size (use e.g. 1000, 64KiB, 4MiB) (see fetch --help)");
+        assertUsageError(run("--count", "5", "http://127.0.0.1/"),
+                "fetch: --count and --demo-* apply only to the demo run (no URL given) (see fetch --help)");
+        assertUsageError(run("--urls-file", "/nonexistent/urls.txt"),
+                "fetch: cannot read --urls-file /nonexistent/urls.txt: NoSuchFileException /nonexistent/urls.txt "
+                        + "(see fetch --help)");
+        assertUsageError(run("--demo-error-rate", "2"),
+                "fetch: --demo-error-rate must be between 0 and 1 (was 2.0) (see fetch --help)");
+    }
+
+    @Test
+    void helpListsOptionsAndExitCodes() {
+        Run help = run("--help");
+        assertThat(help.code()).isZero();
+        assertThat(help.out()).contains("--concurrency=N", "--urls-file=FILE", "--json", "Exit codes:",
+                "2   bad usage");
+    }
+
+    @Test
+    void demoRunFetchesFromTheEmbeddedServerWithinTheLimit() {
+        Run run = run("--count", "60", "--demo-latency", "2ms", "--demo-jitter", "1ms", "--concurrency", "10");
+        assertThat(run.code()).isZero();
+        assertThat(run.out()).contains("requests       60", "answered       60 (2xx: 60)", "statuses       200: 60",
+                "errors         none", "requests/s", "latency        p50 ");
+        assertThat(run.out()).containsPattern("max in flight  ([1-9]|10) \\(limit 10; the demo server saw at most "
+                + "([1-9]|10)\\)");
+        assertThat(run.err()).startsWith("fetch: 60 URLs from the embedded demo server http://127.0.0.1:")
+                .contains("fetch: 60/60 (100%), 0 failed, 0 in flight");
+    }
+
+    @Test
+    void jsonReportShape() {
+        Run run = run("--count", "30", "--demo-latency", "1ms", "--demo-jitter", "0ms", "-c", "5", "--json", "-q");
+        assertThat(run.code()).isZero();
+        assertThat(run.err()).isEmpty();
+        JsonNode json = JsonMapper.builder().build().readTree(run.out());
+        assertThat(json.get("requests").asLong()).isEqualTo(30);
+        assertThat(json.get("answered").asLong()).isEqualTo(30);
+        assertThat(json.get("ok").asLong()).isEqualTo(30);
+        assertThat(json.get("failed").asLong()).isZero();
+        assertThat(json.get("statuses").get("200").asLong()).isEqualTo(30);
+        assertThat(json.get("errors").size()).isZero();
+        assertThat(json.get("limit").asInt()).isEqualTo(5);
+        assertThat(json.get("maxInFlight").asInt()).isBetween(1, 5);
+        assertThat(json.get("demoServer").get("maxInFlight").asInt()).isBetween(1, 5);
+        assertThat(json.get("demoServer").get("requests").asLong()).isEqualTo(30);
+        assertThat(json.get("latencyMillis").propertyNames()).containsExactly("p50", "p90", "p99");
+        assertThat(json.get("elapsedMillis").isNumber()).isTrue();
+        assertThat(json.get("requestsPerSecond").isNumber()).isTrue();
+        assertThat(json.get("failures").isArray()).isTrue();
+        assertThat(json.get("failures").size()).isZero();
+    }
+
+    @Test
+    void someFailedExits1AndListsThem() {
+        Run run = run("--json", "-q", server.url("/item/1"), "http://nonexistent.invalid/", "ftp://x/",
+                server.url("/status/404"));
+        assertThat(run.code()).isEqualTo(1);
+        JsonNode json = JsonMapper.builder().build().readTree(run.out());
+        assertThat(json.get("requests").asLong()).isEqualTo(4);
+        assertThat(json.get("answered").asLong()).isEqualTo(2);
+        assertThat(json.get("statuses").get("404").asLong()).isEqualTo(1);
+        assertThat(json.get("errors").get("UNKNOWN_HOST").asLong()).isEqualTo(1);
+        assertThat(json.get("errors").get("UNSUPPORTED_SCHEME").asLong()).isEqualTo(1);
+        List<String> failedUrls = new ArrayList<>();
+        json.get("failures").forEach(f -> failedUrls.add(f.get("index").asInt() + " " + f.get("url").asString()
+                + " " + f.get("errorKind").asString()));
+        assertThat(failedUrls).containsExactlyInAnyOrder("1 http://nonexistent.invalid/ UNKNOWN_HOST",
+                "2 ftp://x/ UNSUPPORTED_SCHEME");
+    }
+
+    @Test
+    void textSummaryListsFailures() {
+        Run run = run("-q", "http://nonexistent.invalid/", server.url("/item/1"));
+        assertThat(run.code()).isEqualTo(1);
+        assertThat(run.out()).contains("errors         UNKNOWN_HOST: 1", "failures:",
+                "  #0 http://nonexistent.invalid/  UNKNOWN_HOST: unknown host nonexistent.invalid");
+    }
+
+    @Test
+    void errorStatusesStillExit0AndUrlsComeFromStdinWithRepeat() {
+        String list = "# a comment\n" + server.url("/status/404") + "\n\n" + server.url("/status/503") + "\n";
+        Run run = runWithStdin(list, "--urls-file", "-", "--repeat", "3", "-q");
+        assertThat(run.code()).isZero();
+        assertThat(run.out()).contains("requests       6", "statuses       404: 3, 503: 3");
+    }
+
+    @Test
+    void urlsFileIsRead(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("urls.txt"), server.url("/item/1") + "\n" + server.url("/item/2"));
+        Run run = run("--urls-file", file.toString(), "-q", server.url("/item/3"));
+        assertThat(run.code()).isZero();
+        assertThat(run.out()).contains("requests       3");
+    }
+
+    /** The real entry point in its own JVM: the exit code reaches the process and the JVM does not linger. */
+    @Test
+    void mainExitsPromptlyWithTheExitCode() throws IOException, InterruptedException {
+        assertThat(runMain("--count", "20", "--demo-latency", "1ms", "-q")).isZero();
+        assertThat(runMain("-q", "http://nonexistent.invalid/")).isEqualTo(1);
+        assertThat(runMain("--concurrency", "-1")).isEqualTo(2);
+    }
+
+    static int runMain(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), FetchCommand.class.getName()));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(new File(System.getProperty("java.io.tmpdir"), "fetch-main-test.log")).start();
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("the JVM exits on its own").isTrue();
+        return process.exitValue();
+    }
+}
