@@ -60,13 +60,14 @@ public final class ConcurrencyLimitExchangeFilter implements ExchangeFilterFunct
 
     @Override
     public Mono<ClientResponse> filter(ClientRequest request, ExchangeFunction next) {
-        ConcurrencyLimit limit = selector.apply(request);
-        if (limit == null) {
-            return next.exchange(request);
-        }
         // The permit must outlive the Mono<ClientResponse> (it covers the body too), so the limited run is a
         // separate subscription that hands the response out through a sink and ends when the body does.
+        // Selecting at subscription makes a selector failure (e.g. a name clash) an error signal, not a throw.
         return Mono.deferContextual(context -> {
+            ConcurrencyLimit limit = selector.apply(request);
+            if (limit == null) {
+                return next.exchange(request);
+            }
             Sinks.One<ClientResponse> response = Sinks.one();
             Disposable call = limit.run(next.exchange(request).flatMap(received -> {
                         Sinks.Empty<Void> bodyDone = Sinks.empty();

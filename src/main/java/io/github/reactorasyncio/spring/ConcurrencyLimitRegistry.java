@@ -8,7 +8,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
-import java.util.function.Function;
 
 /**
  * The application's named {@link ConcurrencyLimit}s, by name: the inbound filter's, the outbound filter's (one per
@@ -37,18 +36,6 @@ public final class ConcurrencyLimitRegistry {
         }
         listeners.forEach(listener -> listener.accept(limit));
         return limit;
-    }
-
-    /** @return the limit named {@code name}, creating and registering it with {@code factory} if absent */
-    public ConcurrencyLimit computeIfAbsent(String name, Function<String, ConcurrencyLimit> factory) {
-        ConcurrencyLimit found = limits.get(name);
-        if (found != null) {
-            return found;
-        }
-        synchronized (this) {
-            found = limits.get(name);
-            return found != null ? found : register(factory.apply(name));
-        }
     }
 
     public Optional<ConcurrencyLimit> find(String name) {

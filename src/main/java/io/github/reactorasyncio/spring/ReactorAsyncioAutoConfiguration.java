@@ -1,5 +1,9 @@
 package io.github.reactorasyncio.spring;
 
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -62,11 +66,17 @@ public class ReactorAsyncioAutoConfiguration {
     public ConcurrencyLimitExchangeFilter concurrencyLimitExchangeFilter(ReactorAsyncioProperties properties,
                                                                          ConcurrencyLimitRegistry registry) {
         ReactorAsyncioProperties.Outbound outbound = properties.getOutbound();
+        // Only outbound limits are looked up, so a host never lands on an inbound limit of the same name.
+        Map<String, ConcurrencyLimit> named = new HashMap<>();
+        outbound.getLimits().keySet().forEach(name -> named.put(name, registry.find(name).orElseThrow()));
+        Map<String, ConcurrencyLimit> perHost = new ConcurrentHashMap<>();
         return ConcurrencyLimitExchangeFilter.perHost(name -> {
-            if (outbound.getLimits().containsKey(name) || outbound.getMaxConcurrent() == null) {
-                return registry.find(name).orElse(null);
+            ConcurrencyLimit limit = named.get(name);
+            if (limit != null || outbound.getMaxConcurrent() == null) {
+                return limit;
             }
-            return registry.computeIfAbsent(name, outbound::toLimit);
+            // register() refuses a host whose name an inbound limit already has: that call fails, saying so.
+            return perHost.computeIfAbsent(name, host -> registry.register(outbound.toLimit(host)));
         });
     }
 }

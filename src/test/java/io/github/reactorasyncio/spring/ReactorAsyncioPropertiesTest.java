@@ -2,6 +2,7 @@ package io.github.reactorasyncio.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
 import java.time.Duration;
 
 import io.github.reactorasyncio.spring.metrics.ConcurrencyLimitMetrics;
@@ -10,6 +11,13 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.reactive.function.client.ClientRequest;
+import org.springframework.web.reactive.function.client.ClientResponse;
+import org.springframework.web.reactive.function.client.ExchangeFunction;
+import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
 
 /** Binding of {@code reactor.asyncio.*}: what a good configuration builds, and how a bad one fails start-up. */
 class ReactorAsyncioPropertiesTest {
@@ -50,6 +58,34 @@ class ReactorAsyncioPropertiesTest {
                     assertThat(registry.find("api.example.com").orElseThrow().maxWait())
                             .isEqualTo(Duration.ofMillis(250));
                 });
+    }
+
+    @Test
+    void unlistedHostsGetTheirOwnLimitOnFirstUseButNeverAnInboundOne() {
+        runner.withPropertyValues("reactor.asyncio.inbound.max-concurrent=10",
+                        "reactor.asyncio.outbound.max-concurrent=2",
+                        "reactor.asyncio.outbound.limits.github.max-concurrent=7")
+                .run(context -> {
+                    ConcurrencyLimitExchangeFilter filter = context.getBean(ConcurrencyLimitExchangeFilter.class);
+                    ConcurrencyLimitRegistry registry = context.getBean(ConcurrencyLimitRegistry.class);
+                    ExchangeFunction ok = request -> Mono.just(ClientResponse.create(HttpStatus.OK).build());
+                    StepVerifier.create(filter.filter(get("http://api.test/x"), ok).flatMap(ClientResponse::releaseBody))
+                            .verifyComplete();
+                    assertThat(registry.find("api.test")).get().extracting(ConcurrencyLimit::maxConcurrent)
+                            .isEqualTo(2);
+                    StepVerifier.create(filter.filter(get("http://github/x"), ok).flatMap(ClientResponse::releaseBody))
+                            .verifyComplete();
+                    assertThat(registry.find("github").orElseThrow().completed()).isOne();
+                    // a host named like the inbound limit must not share it
+                    StepVerifier.create(filter.filter(get("http://inbound/x"), ok))
+                            .expectErrorMessage("a concurrency limit named 'inbound' is already registered")
+                            .verify();
+                    assertThat(registry.find("inbound").orElseThrow().completed()).isZero();
+                });
+    }
+
+    private static ClientRequest get(String url) {
+        return ClientRequest.create(HttpMethod.GET, URI.create(url)).build();
     }
 
     @Test
