@@ -2,7 +2,6 @@ package io.github.reactorasyncio.sync;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 import org.reactivestreams.Subscription;
@@ -107,8 +106,7 @@ final class AcquireMono extends Mono<Permit> {
         @Override
         public void run() {
             if (withdraw(queue, true)) {
-                actual.onError(new TimeoutException("no permit of " + source.kind + " '" + queue.name + "' within "
-                        + Names.format(maxWait) + " (" + source + ")"));
+                actual.onError(source.timedOut(maxWait));
             }
         }
 

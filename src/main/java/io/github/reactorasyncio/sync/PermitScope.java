@@ -1,12 +1,16 @@
 package io.github.reactorasyncio.sync;
 
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
+import reactor.core.Disposable;
 import reactor.core.publisher.Operators;
+import reactor.core.scheduler.Schedulers;
 import reactor.util.context.Context;
 import reactor.util.context.ContextView;
 
@@ -23,6 +27,10 @@ import reactor.util.context.ContextView;
  * {@code GRANTED} (or {@code LENT}, see {@link Condition}), so complete, error and cancel racing each other release
  * once. The permit is released before the terminal signal is forwarded (for a Mono, before its value), so a
  * downstream that reacts by acquiring again can have it, and downstream work never runs under the permit.
+ *
+ * <p><b>Maximum wait.</b> With a {@code maxWait}, a timer started when the scope queues withdraws it (as a
+ * timeout, counted in {@link SemaphoreStatistics#timedOut()}) and fails downstream; the withdraw CAS decides
+ * between grant and timeout, so exactly one of them happens, and a timed-out scope never subscribes {@code work}.
  */
 final class PermitScope<T> extends PermitQueue.Waiter implements CoreSubscriber<T>, Subscription {
 
@@ -42,8 +50,13 @@ final class PermitScope<T> extends PermitQueue.Waiter implements CoreSubscriber<
 
     private final CoreSubscriber<? super T> actual;
     private final Publisher<? extends T> work;
+    private final PermitSource source;
     private final PermitQueue queue;
     private final Object ownerKey;
+    /** null: wait for the permit as long as it takes. */
+    private final Duration maxWait;
+    /** The pending maximum-wait timer, if any; disposed once the scope leaves the queue. */
+    private volatile Disposable timer;
     /** The Context of the work: the subscriber's, plus this scope; built on first use (most works never ask). */
     private volatile Context context;
     /** The enclosing scope, looked up on first use; {@link #NOT_LOOKED_UP} until then. */
@@ -79,14 +92,17 @@ final class PermitScope<T> extends PermitQueue.Waiter implements CoreSubscriber<
      *                       on the same lock can find the hold it must lend
      * @param releaseOnValue true for a Mono: its work is done when the value arrives, and what downstream does
      *                       with the value must not run under the permit
+     * @param maxWait        how long to stay queued before failing with a TimeoutException; null waits forever
      */
-    PermitScope(CoreSubscriber<? super T> actual, Publisher<? extends T> work, PermitQueue queue, Object ownerKey,
-                boolean releaseOnValue) {
+    PermitScope(CoreSubscriber<? super T> actual, Publisher<? extends T> work, PermitSource source, Object ownerKey,
+                boolean releaseOnValue, Duration maxWait) {
         this.actual = actual;
         this.releaseOnValue = releaseOnValue;
         this.work = work;
-        this.queue = queue;
+        this.source = source;
+        this.queue = source.queue;
         this.ownerKey = ownerKey;
+        this.maxWait = maxWait;
     }
 
     PermitQueue queue() {
@@ -102,6 +118,26 @@ final class PermitScope<T> extends PermitQueue.Waiter implements CoreSubscriber<
             return;
         }
         acquireFrom(queue);
+        if (maxWait != null && state == QUEUED) {
+            Disposable t = Schedulers.parallel().schedule(this::timeOut, maxWait.toNanos(), TimeUnit.NANOSECONDS);
+            timer = t;
+            if (state != QUEUED) {
+                t.dispose();
+            }
+        }
+    }
+
+    private void timeOut() {
+        if (withdraw(queue, true)) {
+            actual.onError(source.timedOut(maxWait));
+        }
+    }
+
+    private void disposeTimer() {
+        Disposable t = timer;
+        if (t != null) {
+            t.dispose();
+        }
     }
 
     private boolean ancestorHoldsThisQueue() {
@@ -130,11 +166,13 @@ final class PermitScope<T> extends PermitQueue.Waiter implements CoreSubscriber<
 
     @Override
     void failed(Throwable error) {
+        disposeTimer();
         actual.onError(error);
     }
 
     @Override
     void granted() {
+        disposeTimer();
         if (state == GRANTED) {
             if (queue.tracksOwner()) {
                 queue.owner = this;
@@ -228,6 +266,7 @@ final class PermitScope<T> extends PermitQueue.Waiter implements CoreSubscriber<
 
     @Override
     public void cancel() {
+        disposeTimer();
         if (withdraw(queue, false)) {
             return;
         }
