@@ -2,7 +2,6 @@ package io.github.reactorasyncio.sync;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 import org.reactivestreams.Subscription;
@@ -11,6 +10,7 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Operators;
 import reactor.core.scheduler.Schedulers;
+import reactor.util.context.ContextView;
 
 /**
  * {@code acquire()} / {@code acquire(maxWait)}: emits a {@link Permit} once granted.
@@ -25,14 +25,13 @@ final class AcquireMono extends Mono<Permit> {
 
     /** The primitive acquired from; its {@code toString()} is the snapshot in the timeout message. */
     private final PermitSource source;
-    /** Named apart from the inherited {@code Waiter.queue} (set by the drain loop), which would shadow it. */
-    private final PermitQueue permitQueue;
+    private final PermitQueue queue;
     /** null: wait forever. */
     private final Duration maxWait;
 
     AcquireMono(PermitSource source, Duration maxWait) {
         this.source = source;
-        this.permitQueue = source.queue;
+        this.queue = source.queue;
         this.maxWait = maxWait;
     }
 
@@ -68,7 +67,7 @@ final class AcquireMono extends Mono<Permit> {
             if (!STARTED.compareAndSet(this, 0, 1)) {
                 return;
             }
-            acquireFrom(permitQueue);
+            acquireFrom(queue);
             if (maxWait != null && state == QUEUED) {
                 timer = Schedulers.parallel().schedule(this, maxWait.toNanos(), TimeUnit.NANOSECONDS);
                 if (state != QUEUED) {
@@ -83,16 +82,15 @@ final class AcquireMono extends Mono<Permit> {
             if (t != null) {
                 t.dispose();
             }
-            DefaultPermit permit = new DefaultPermit(permitQueue,
-                    actual.currentContext().getOrDefault(Semaphore.HOLDER_KEY, "anonymous"));
             if (STATE.compareAndSet(this, GRANTED, DELIVERED)) {
-                actual.onNext(permit);
+                // Created only once delivery is certain: a tracked hold must belong to a permit someone owns.
+                actual.onNext(new DefaultPermit(queue, Ownership.holderName(actual.currentContext())));
                 actual.onComplete();
             }
         }
 
         @Override
-        reactor.util.context.ContextView subscriberContext() {
+        ContextView subscriberContext() {
             return actual.currentContext();
         }
 
@@ -107,9 +105,8 @@ final class AcquireMono extends Mono<Permit> {
 
         @Override
         public void run() {
-            if (withdraw(permitQueue, true)) {
-                actual.onError(new TimeoutException("no permit of " + source.kind + " '" + permitQueue.name + "' within "
-                        + Names.format(maxWait) + " (" + source + ")"));
+            if (withdraw(queue, true)) {
+                actual.onError(source.timedOut(maxWait));
             }
         }
 
@@ -119,8 +116,8 @@ final class AcquireMono extends Mono<Permit> {
             if (t != null) {
                 t.dispose();
             }
-            if (!withdraw(permitQueue, false) && STATE.compareAndSet(this, GRANTED, RETURNED)) {
-                permitQueue.release();
+            if (!withdraw(queue, false) && STATE.compareAndSet(this, GRANTED, RETURNED)) {
+                queue.release();
             }
         }
     }

@@ -74,7 +74,7 @@ final class DefaultCondition implements Condition {
             AtomicBoolean reclaimed = new AtomicBoolean();
             Mono<Void> reacquire = lock.acquire().doOnNext(permit -> {
                 reclaimed.set(true);
-                scope.reclaim();
+                scope.reclaim(permit);
             }).then();
             Mono<Void> signalled = Mono.create(sink -> {
                 SignalWaiter waiter = new SignalWaiter(sink);
@@ -95,7 +95,7 @@ final class DefaultCondition implements Condition {
             return awaited.doOnCancel(() -> {
                 if (!reclaimed.get()) {
                     // asyncio re-acquires on cancellation; the scope stays correct if it outlives this await.
-                    lock.acquire().subscribe(permit -> scope.reclaim());
+                    lock.acquire().subscribe(scope::reclaim);
                 }
             });
         });

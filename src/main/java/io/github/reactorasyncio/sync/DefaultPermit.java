@@ -12,6 +12,8 @@ final class DefaultPermit implements Permit {
     private final PermitQueue queue;
     private final String holder;
     private final long acquiredAt;
+    /** This hold as recorded for {@link Diagnostics#snapshot()}; null unless holder tracking was on at the grant. */
+    private final PermitQueue.TrackedHold trackedHold;
     /** 0 while held; set to 1 by exactly one release(). */
     private volatile int released;
     /** Written before {@link #released} is set (by each racing releaser, within nanoseconds of each other). */
@@ -21,6 +23,7 @@ final class DefaultPermit implements Permit {
         this.queue = queue;
         this.holder = holder;
         this.acquiredAt = PermitQueue.now();
+        this.trackedHold = Diagnostics.tracksHolders() ? queue.track(holder, true) : null;
     }
 
     @Override
@@ -32,8 +35,14 @@ final class DefaultPermit implements Permit {
         if (!RELEASED.compareAndSet(this, 0, 1)) {
             return false;
         }
+        queue.untrack(trackedHold);
         queue.releaseOrThrow();
         return true;
+    }
+
+    /** The hold passes to a scope that releases it itself (a Condition's re-acquire); this object is dropped. */
+    void handOver() {
+        queue.untrack(trackedHold);
     }
 
     @Override

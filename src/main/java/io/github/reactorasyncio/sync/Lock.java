@@ -18,6 +18,7 @@ import reactor.core.publisher.Mono;
  * lock waits forever. {@link #release()} when unlocked throws
  * {@code IllegalStateException("Lock 'name' is not acquired")}. Prefer {@code withLock} over {@link #acquire()}:
  * a raw acquire followed by an error before the release leaves the lock held for good (seed 001's third deadlock).
+ * To hold several locks, use {@link Locks#withAll}, which takes them in one global order.
  *
  * <p>{@code withLock} makes the hold visible in the Reactor Context of the work it runs, which is how a
  * {@link Condition} on this lock finds the hold it temporarily gives up while awaiting.

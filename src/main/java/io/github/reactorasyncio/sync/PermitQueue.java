@@ -1,9 +1,18 @@
 package io.github.reactorasyncio.sync;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -11,6 +20,7 @@ import reactor.core.publisher.Operators;
 import reactor.core.scheduler.Schedulers;
 import reactor.util.concurrent.Queues;
 import reactor.util.context.Context;
+import reactor.util.context.ContextView;
 
 /**
  * The engine behind {@link Semaphore}, {@link BoundedSemaphore} and {@link Lock}: a count of free permits and a
@@ -30,6 +40,10 @@ import reactor.util.context.Context;
  * <p><b>Fairness.</b> The fast path is open only while {@link #waiting} is zero; any queued waiter closes it, so a
  * newcomer cannot barge past the queue. Grants are made from the head of the list in arrival order, inside the
  * drain loop, which also trampolines: a granted waiter that releases synchronously does not recurse.
+ *
+ * <p><b>Diagnostics.</b> Every queue registers itself weakly with {@link Diagnostics} when created. Holds are
+ * recorded in {@link #trackedHolds} only while {@link Diagnostics#trackHolders holder tracking} is on; otherwise a
+ * grant costs one read of that flag.
  */
 final class PermitQueue {
 
@@ -47,6 +61,13 @@ final class PermitQueue {
             AtomicIntegerFieldUpdater.newUpdater(PermitQueue.class, "waiting");
     private static final AtomicIntegerFieldUpdater<PermitQueue> WIP =
             AtomicIntegerFieldUpdater.newUpdater(PermitQueue.class, "wip");
+    private static final AtomicLong IDS = new AtomicLong();
+
+    /**
+     * Creation order, unique in the JVM: {@link Locks#withAll} takes locks in ascending id, and
+     * {@link Diagnostics#snapshot()} lists primitives by it.
+     */
+    final long id = IDS.incrementAndGet();
 
     final String name;
     /** "Semaphore", "BoundedSemaphore" or "Lock", for messages. */
@@ -96,6 +117,12 @@ final class PermitQueue {
     private final LongAdder cancelled = new LongAdder();
     private final LongAdder timedOut = new LongAdder();
 
+    /**
+     * Holds granted while holder tracking was on and not released yet (identity set: one entry per hold). A hold
+     * ended by a raw {@link PermitSource#release()} instead of its own {@link Permit#release()} stays listed.
+     */
+    private final Set<TrackedHold> trackedHolds = ConcurrentHashMap.newKeySet();
+
     PermitQueue(String name, int permits, Overflow overflow, String refusal, String kind, DeadlockPolicy policy) {
         Names.requireNonNull(name, "name");
         Names.requireNonNull(policy, "policy");
@@ -110,6 +137,7 @@ final class PermitQueue {
         this.overflow = overflow;
         this.refusal = refusal;
         this.state = pack(permits, permits);
+        Diagnostics.register(this);
     }
 
     private static long pack(int capacity, int free) {
@@ -284,8 +312,8 @@ final class PermitQueue {
             return;
         }
         reported = true;
-        java.util.LinkedHashSet<String> parents = new java.util.LinkedHashSet<>();
-        java.util.List<Waiter> children = new java.util.ArrayList<>();
+        LinkedHashSet<String> parents = new LinkedHashSet<>();
+        List<Waiter> children = new ArrayList<>();
         for (Waiter w = head; w != null; w = w.next) {
             if (w.blockingAncestors != null && w.blockingAncestors.length > 0) {
                 children.add(w);
@@ -302,9 +330,9 @@ final class PermitQueue {
                 : kind + " '" + name + "' (" + permits + (permits == 1 ? " permit" : " permits") + ") is deadlocked: all "
                         + permits + (permits == 1 ? " permit is" : " permits are") + " held by parents "
                         + Ownership.list(parents) + " waiting on their own children queued on the same "
-                        + kind.toLowerCase(java.util.Locale.ROOT) + ". Use separate semaphores per level, or create it "
+                        + kind.toLowerCase(Locale.ROOT) + ". Use separate semaphores per level, or create it "
                         + "with DeadlockPolicy.REENTRANT so children borrow their parent's permit.";
-        Diagnostics.report(new DeadlockReport(kind + " '" + name + "'", policy, java.util.List.copyOf(parents), message));
+        Diagnostics.report(new DeadlockReport(label(), policy, List.copyOf(parents), message));
         if (policy == DeadlockPolicy.DETECT) {
             failAll(children, message);
         }
@@ -327,7 +355,7 @@ final class PermitQueue {
         }
         StringBuilder path = new StringBuilder("'").append(w.holderName()).append("' waits for Lock '")
                 .append(name).append("'");
-        java.util.List<String> holders = new java.util.ArrayList<>();
+        List<String> holders = new ArrayList<>();
         PermitQueue lock = this;
         for (int hops = 0; hops < 64; hops++) {
             PermitScope<?> holder = lock.owner;
@@ -341,7 +369,7 @@ final class PermitQueue {
                     return false; // re-entry into one lock: nested starvation reports it once linked
                 }
                 String message = "Lock cycle: " + path + ". Take locks in one global order (Locks.withAll).";
-                Diagnostics.report(new DeadlockReport("Lock '" + name + "'", policy, java.util.List.copyOf(holders),
+                Diagnostics.report(new DeadlockReport("Lock '" + name + "'", policy, List.copyOf(holders),
                         message));
                 if (policy == DeadlockPolicy.DETECT && Waiter.STATE.compareAndSet(w, Waiter.QUEUED, Waiter.WITHDRAWN)) {
                     WAITING.decrementAndGet(this);
@@ -351,17 +379,18 @@ final class PermitQueue {
                 return false;
             }
             Waiter next = holder.blockedOn;
-            if (next == null || next.state != Waiter.QUEUED || next.queue == null || !next.queue.tracksOwner) {
+            PermitQueue nextLock = next == null ? null : next.linkedIn;
+            if (nextLock == null || next.state != Waiter.QUEUED || !nextLock.tracksOwner) {
                 return false;
             }
-            lock = next.queue;
+            lock = nextLock;
             path.append(", which waits for Lock '").append(lock.name).append("'");
         }
         return false;
     }
 
-    private void failAll(java.util.List<Waiter> victims, String message) {
-        java.util.List<Waiter> failed = new java.util.ArrayList<>(victims.size());
+    private void failAll(List<Waiter> victims, String message) {
+        List<Waiter> failed = new ArrayList<>(victims.size());
         for (Waiter v : victims) {
             if (Waiter.STATE.compareAndSet(v, Waiter.QUEUED, Waiter.WITHDRAWN)) {
                 unlink(v);
@@ -422,14 +451,14 @@ final class PermitQueue {
      * that ends concurrently is either not counted or reports its end through {@link #holderEnded}.
      */
     private void countBlockingAncestors(Waiter w) {
-        w.queue = this;
-        java.util.List<PermitScope<?>> blocking = null;
+        w.linkedIn = this;
+        List<PermitScope<?>> blocking = null;
         for (PermitScope<?> a = w.parentScope(); a != null; a = a.parentScope()) {
             a.blockedOn = w;
             if (a.queue() == this) {
                 a.queuedDescendants++;
                 if (blocking == null) {
-                    blocking = new java.util.ArrayList<>(2);
+                    blocking = new ArrayList<>(2);
                 }
                 blocking.add(a);
                 if (a.queuedDescendants == 1 && !a.endedSeen && a.holds()) {
@@ -481,6 +510,61 @@ final class PermitQueue {
         return waiting > 0 || freeOf(state) == 0;
     }
 
+    /**
+     * Records a hold that was just granted. Callers check {@link Diagnostics#tracksHolders()} first, before they
+     * spend anything on the holder's name.
+     *
+     * @return the record to hand to {@link #untrack} when the hold ends
+     */
+    TrackedHold track(String holder, boolean rawPermit) {
+        TrackedHold hold = new TrackedHold(holder, now(), rawPermit);
+        trackedHolds.add(hold);
+        return hold;
+    }
+
+    void untrack(TrackedHold hold) {
+        if (hold != null) {
+            trackedHolds.remove(hold);
+        }
+    }
+
+    /** {@code Semaphore 'fetch'}: how messages and snapshots name this primitive. */
+    String label() {
+        return kind + " '" + name + "'";
+    }
+
+    /**
+     * Who holds and who waits, best effort: the waiter list is read without owning the drain loop, following
+     * {@code next} links that the owner may be unlinking meanwhile. Links only ever point to later arrivals or
+     * become null, so the walk ends; a waiter granted or withdrawn during the walk may be skipped or still listed.
+     */
+    PrimitiveSnapshot snapshot() {
+        SemaphoreStatistics statistics = statistics();
+        long now = now();
+        List<PrimitiveSnapshot.Holder> holders = new ArrayList<>();
+        PermitScope<?> lockOwner = owner;
+        if (lockOwner != null && lockOwner.trackedHold == null) {
+            holders.add(new PrimitiveSnapshot.Holder(lockOwner.holderName(), Optional.empty(), false));
+        }
+        trackedHolds.stream()
+                .sorted(Comparator.<TrackedHold>comparingLong(h -> h.since).thenComparingLong(h -> h.grant))
+                .forEach(hold -> holders.add(new PrimitiveSnapshot.Holder(hold.holder,
+                        Optional.of(Duration.ofNanos(Math.max(0, now - hold.since))), hold.rawPermit)));
+        List<PrimitiveSnapshot.Waiter> waiters = new ArrayList<>();
+        for (Waiter w = head; w != null; w = w.next) {
+            if (w.state != Waiter.QUEUED) {
+                continue;
+            }
+            List<String> ancestors = new ArrayList<>();
+            for (PermitScope<?> a = w.parentScope(); a != null; a = a.parentScope()) {
+                ancestors.add(a.holderName() + " (" + a.queue().label() + ")");
+            }
+            waiters.add(new PrimitiveSnapshot.Waiter(w.holderName(), Duration.ofNanos(Math.max(0, now - w.enqueuedAt)),
+                    ancestors));
+        }
+        return new PrimitiveSnapshot(kind, name, policy, statistics, holders, waiters);
+    }
+
     SemaphoreStatistics statistics() {
         long s = state;
         int capacity = capacityOf(s);
@@ -500,6 +584,25 @@ final class PermitQueue {
 
     static long now() {
         return Schedulers.parallel().now(TimeUnit.NANOSECONDS);
+    }
+
+    /** One hold recorded while holder tracking was on. Compared by identity: two holds are never the same. */
+    static final class TrackedHold {
+        private static final AtomicLong GRANTS = new AtomicLong();
+
+        /** Grant order, to list holds granted at the same instant in the order they were granted. */
+        final long grant = GRANTS.incrementAndGet();
+        final String holder;
+        /** {@link #now()} at the grant. */
+        final long since;
+        /** Held through a {@link Permit} from {@code acquire()}/{@code tryAcquire()}, not a scope. */
+        final boolean rawPermit;
+
+        TrackedHold(String holder, long since, boolean rawPermit) {
+            this.holder = holder;
+            this.since = since;
+            this.rawPermit = rawPermit;
+        }
     }
 
     /**
@@ -526,8 +629,12 @@ final class PermitQueue {
         boolean linked;
         /** Set before the waiter is published to the drain loop. */
         long enqueuedAt;
-        /** The queue this waiter is linked in (detecting policies), read by other queues' lock-cycle walks. */
-        volatile PermitQueue queue;
+        /**
+         * The queue this waiter is linked in (detecting policies), read by other queues' lock-cycle walks. Not named
+         * {@code queue}: an inherited field would shadow the enclosing class's {@code queue} in inner subclasses
+         * such as {@code AcquireMono.AcquireWaiter}.
+         */
+        volatile PermitQueue linkedIn;
         /** Drain owner only: the ancestors holding this queue that this waiter was counted against. */
         PermitScope<?>[] blockingAncestors;
 
@@ -538,7 +645,7 @@ final class PermitQueue {
         abstract void failed(Throwable error);
 
         /** The Context of the subscriber that is waiting (not of work run under the permit). */
-        abstract reactor.util.context.ContextView subscriberContext();
+        abstract ContextView subscriberContext();
 
         /** The innermost withPermit/withLock scope this waiter runs inside, if any. */
         PermitScope<?> parentScope() {

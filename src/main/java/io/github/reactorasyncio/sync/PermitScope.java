@@ -1,13 +1,18 @@
 package io.github.reactorasyncio.sync;
 
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
+import reactor.core.Disposable;
 import reactor.core.publisher.Operators;
+import reactor.core.scheduler.Schedulers;
 import reactor.util.context.Context;
+import reactor.util.context.ContextView;
 
 /**
  * One subscription to {@code withPermit(work)} / {@code withLock(work)}: it is the queue node while waiting, and
@@ -22,6 +27,10 @@ import reactor.util.context.Context;
  * {@code GRANTED} (or {@code LENT}, see {@link Condition}), so complete, error and cancel racing each other release
  * once. The permit is released before the terminal signal is forwarded (for a Mono, before its value), so a
  * downstream that reacts by acquiring again can have it, and downstream work never runs under the permit.
+ *
+ * <p><b>Maximum wait.</b> With a {@code maxWait}, a timer started when the scope queues withdraws it (as a
+ * timeout, counted in {@link SemaphoreStatistics#timedOut()}) and fails downstream; the withdraw CAS decides
+ * between grant and timeout, so exactly one of them happens, and a timed-out scope never subscribes {@code work}.
  *
  * <p><b>Fast path.</b> When a permit is free at subscription, the scope takes it before anyone else has seen the
  * scope, so nothing can race the grant: {@code work} is subscribed first and downstream receives its
@@ -48,8 +57,13 @@ final class PermitScope<T> extends PermitQueue.Waiter implements CoreSubscriber<
 
     private final CoreSubscriber<? super T> actual;
     private final Publisher<? extends T> work;
+    private final PermitSource source;
     private final PermitQueue queue;
     private final Object ownerKey;
+    /** null: wait for the permit as long as it takes. */
+    private final Duration maxWait;
+    /** The pending maximum-wait timer, if any; disposed once the scope leaves the queue. */
+    private volatile Disposable timer;
     /** The Context of the work: the subscriber's, plus this scope; built on first use (most works never ask). */
     private volatile Context context;
     /** The enclosing scope, looked up on first use; {@link #NOT_LOOKED_UP} until then. */
@@ -67,6 +81,8 @@ final class PermitScope<T> extends PermitQueue.Waiter implements CoreSubscriber<
     boolean endedSeen;
     /** A descendant queued on some primitive (the latest one), for lock-cycle walks; null when none is known. */
     volatile PermitQueue.Waiter blockedOn;
+    /** This hold as recorded for {@link Diagnostics#snapshot()}; null unless holder tracking was on at the grant. */
+    volatile PermitQueue.TrackedHold trackedHold;
 
     /** Mono work is finished at its value: the permit is released before the value goes downstream. */
     private final boolean releaseOnValue;
@@ -89,14 +105,17 @@ final class PermitScope<T> extends PermitQueue.Waiter implements CoreSubscriber<
      *                       on the same lock can find the hold it must lend
      * @param releaseOnValue true for a Mono: its work is done when the value arrives, and what downstream does
      *                       with the value must not run under the permit
+     * @param maxWait        how long to stay queued before failing with a TimeoutException; null waits forever
      */
-    PermitScope(CoreSubscriber<? super T> actual, Publisher<? extends T> work, PermitQueue queue, Object ownerKey,
-                boolean releaseOnValue) {
+    PermitScope(CoreSubscriber<? super T> actual, Publisher<? extends T> work, PermitSource source, Object ownerKey,
+                boolean releaseOnValue, Duration maxWait) {
         this.actual = actual;
         this.releaseOnValue = releaseOnValue;
         this.work = work;
-        this.queue = queue;
+        this.source = source;
+        this.queue = source.queue;
         this.ownerKey = ownerKey;
+        this.maxWait = maxWait;
     }
 
     PermitQueue queue() {
@@ -105,7 +124,7 @@ final class PermitScope<T> extends PermitQueue.Waiter implements CoreSubscriber<
 
     void start() {
         if (queue.policy != DeadlockPolicy.REENTRANT && queue.tryAcquire()) {
-            // Nobody else has seen this scope yet: no cancel or grant can race, an ordered store is enough.
+            // Nobody else has seen this scope yet: no cancel, grant or timeout can race, an ordered store is enough.
             STATE.lazySet(this, GRANTED);
             downstreamOwed = true;
             granted();
@@ -119,6 +138,26 @@ final class PermitScope<T> extends PermitQueue.Waiter implements CoreSubscriber<
             return;
         }
         acquireFrom(queue);
+        if (maxWait != null && state == QUEUED) {
+            Disposable t = Schedulers.parallel().schedule(this::timeOut, maxWait.toNanos(), TimeUnit.NANOSECONDS);
+            timer = t;
+            if (state != QUEUED) {
+                t.dispose();
+            }
+        }
+    }
+
+    private void timeOut() {
+        if (withdraw(queue, true)) {
+            actual.onError(source.timedOut(maxWait));
+        }
+    }
+
+    private void disposeTimer() {
+        Disposable t = timer;
+        if (t != null) {
+            t.dispose();
+        }
     }
 
     private boolean ancestorHoldsThisQueue() {
@@ -141,19 +180,26 @@ final class PermitScope<T> extends PermitQueue.Waiter implements CoreSubscriber<
     }
 
     @Override
-    reactor.util.context.ContextView subscriberContext() {
+    ContextView subscriberContext() {
         return actual.currentContext();
     }
 
     @Override
     void failed(Throwable error) {
+        disposeTimer();
         actual.onError(error);
     }
 
     @Override
     void granted() {
-        if (queue.tracksOwner() && state == GRANTED) {
-            queue.owner = this;
+        disposeTimer();
+        if (state == GRANTED) {
+            if (queue.tracksOwner()) {
+                queue.owner = this;
+            }
+            if (Diagnostics.tracksHolders()) {
+                trackedHold = queue.track(holderName(), false);
+            }
         }
         if (upstream == null) {
             try {
@@ -251,6 +297,7 @@ final class PermitScope<T> extends PermitQueue.Waiter implements CoreSubscriber<
 
     @Override
     public void cancel() {
+        disposeTimer();
         if (withdraw(queue, false)) {
             return;
         }
@@ -299,6 +346,7 @@ final class PermitScope<T> extends PermitQueue.Waiter implements CoreSubscriber<
         if (queue.owner == this) {
             queue.owner = null;
         }
+        queue.untrack(trackedHold);
         if (queuedDescendants > 0) {
             queue.holderEnded(this);
         }
@@ -314,6 +362,8 @@ final class PermitScope<T> extends PermitQueue.Waiter implements CoreSubscriber<
             if (queue.owner == this) {
                 queue.owner = null;
             }
+            queue.untrack(trackedHold);
+            trackedHold = null;
             queue.release();
             return true;
         }
@@ -321,14 +371,19 @@ final class PermitScope<T> extends PermitQueue.Waiter implements CoreSubscriber<
     }
 
     /**
-     * For {@link Condition#await()}: the caller was just granted the lock again on this scope's behalf.
+     * For {@link Condition#await()}: the caller was just granted the lock again on this scope's behalf, as
+     * {@code permit}, which this scope now takes over.
      *
      * @return {@code false} if the scope ended meanwhile; the lock has then been given back
      */
-    boolean reclaim() {
+    boolean reclaim(Permit permit) {
+        ((DefaultPermit) permit).handOver();
         if (STATE.compareAndSet(this, LENT, GRANTED)) {
             if (queue.tracksOwner()) {
                 queue.owner = this;
+            }
+            if (Diagnostics.tracksHolders()) {
+                trackedHold = queue.track(holderName(), false);
             }
             return true;
         }

@@ -2,6 +2,7 @@ package io.github.reactorasyncio.sync;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.TimeoutException;
 
 import reactor.core.publisher.Mono;
 
@@ -43,5 +44,11 @@ abstract class PermitSource {
 
     public SemaphoreStatistics statistics() {
         return queue.statistics();
+    }
+
+    /** The failure of an acquire that gave up after {@code maxWait}; names the primitive and its state. */
+    TimeoutException timedOut(Duration maxWait) {
+        return new TimeoutException("no permit of " + kind + " '" + queue.name + "' within "
+                + Names.format(maxWait) + " (" + this + ")");
     }
 }

@@ -7,17 +7,17 @@ import reactor.core.publisher.Flux;
 final class ScopedFlux<T> extends Flux<T> {
 
     private final Flux<? extends T> work;
-    private final PermitQueue queue;
+    private final PermitSource source;
     private final Object ownerKey;
 
-    ScopedFlux(Flux<? extends T> work, PermitQueue queue, Object ownerKey) {
+    ScopedFlux(Flux<? extends T> work, PermitSource source, Object ownerKey) {
         this.work = Names.requireNonNull(work, "work");
-        this.queue = queue;
+        this.source = source;
         this.ownerKey = ownerKey;
     }
 
     @Override
     public void subscribe(CoreSubscriber<? super T> actual) {
-        new PermitScope<T>(actual, work, queue, ownerKey, false).start();
+        new PermitScope<T>(actual, work, source, ownerKey, false, null).start();
     }
 }

@@ -1,5 +1,7 @@
 package io.github.reactorasyncio.sync;
 
+import java.time.Duration;
+
 import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Mono;
 
@@ -7,17 +9,20 @@ import reactor.core.publisher.Mono;
 final class ScopedMono<T> extends Mono<T> {
 
     private final Mono<? extends T> work;
-    private final PermitQueue queue;
+    private final PermitSource source;
     private final Object ownerKey;
+    /** null: wait for the permit as long as it takes. */
+    private final Duration maxWait;
 
-    ScopedMono(Mono<? extends T> work, PermitQueue queue, Object ownerKey) {
+    ScopedMono(Mono<? extends T> work, PermitSource source, Object ownerKey, Duration maxWait) {
         this.work = Names.requireNonNull(work, "work");
-        this.queue = queue;
+        this.source = source;
         this.ownerKey = ownerKey;
+        this.maxWait = maxWait == null ? null : Names.requireNonNegative(maxWait, "maxWait");
     }
 
     @Override
     public void subscribe(CoreSubscriber<? super T> actual) {
-        new PermitScope<T>(actual, work, queue, ownerKey, true).start();
+        new PermitScope<T>(actual, work, source, ownerKey, true, maxWait).start();
     }
 }

@@ -92,6 +92,22 @@ public interface Semaphore {
     <T> Mono<T> withPermit(Mono<T> work);
 
     /**
+     * As {@link #withPermit(Mono)}, waiting at most {@code maxWait} for the permit: if none is granted by then,
+     * the acquire is withdrawn (counted in {@link SemaphoreStatistics#timedOut()}), {@code work} is never
+     * subscribed, and the Mono fails with a {@link java.util.concurrent.TimeoutException} naming the semaphore
+     * and the wait, e.g. {@code "no permit of Semaphore 'api' within 2s (Semaphore[name=api, available=0/10,
+     * waiting=4])"}. The limit applies to the wait only, never to {@code work}. The timer runs on
+     * {@link reactor.core.scheduler.Schedulers#parallel()} (virtual time in tests). Either the permit is granted
+     * or the wait times out, never both; a permit that is free (with nobody queued) is taken at once, even with a
+     * zero {@code maxWait}. Unlike {@code acquire(maxWait)} followed by {@code usingWhen}, there is no window in
+     * which a cancel can lose the permit.
+     *
+     * @throws NullPointerException     if {@code work} or {@code maxWait} is null
+     * @throws IllegalArgumentException if {@code maxWait} is negative
+     */
+    <T> Mono<T> withPermit(Mono<T> work, Duration maxWait);
+
+    /**
      * As {@link #withPermit(Mono)}, for a publisher of many values: the permit is held from grant until the
      * flux terminates or is cancelled.
      *

@@ -1,5 +1,7 @@
 package io.github.reactorasyncio.sync;
 
+import java.time.Duration;
+
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -14,12 +16,18 @@ abstract sealed class SemaphoreSupport extends PermitSource implements Semaphore
 
     @Override
     public <T> Mono<T> withPermit(Mono<T> work) {
-        return new ScopedMono<>(work, queue, null);
+        return new ScopedMono<>(work, this, null, null);
+    }
+
+    @Override
+    public <T> Mono<T> withPermit(Mono<T> work, Duration maxWait) {
+        Names.requireNonNull(maxWait, "maxWait");
+        return new ScopedMono<>(work, this, null, maxWait);
     }
 
     @Override
     public <T> Flux<T> withPermit(Flux<T> work) {
-        return new ScopedFlux<>(work, queue, null);
+        return new ScopedFlux<>(work, this, null);
     }
 
     @Override

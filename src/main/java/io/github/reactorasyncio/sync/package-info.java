@@ -13,6 +13,14 @@
  *   <li>{@link io.github.reactorasyncio.sync.Event} (a flag) and {@link io.github.reactorasyncio.sync.Barrier}
  *       (a meeting point for N) coordinate without holding anything.</li>
  *   <li>{@link io.github.reactorasyncio.sync.SemaphoreStatistics} is the snapshot the permit-based ones report.</li>
+ *   <li>{@link io.github.reactorasyncio.sync.Locks} takes several locks in one global order (creation order).</li>
+ *   <li>Deadlocks: each Semaphore/Lock has a {@link io.github.reactorasyncio.sync.DeadlockPolicy}; detections
+ *       surface as {@link io.github.reactorasyncio.sync.DeadlockException} (DETECT) and
+ *       {@link io.github.reactorasyncio.sync.DeadlockReport}s to
+ *       {@link io.github.reactorasyncio.sync.Diagnostics} listeners, whose
+ *       {@link io.github.reactorasyncio.sync.Diagnostics#snapshot() snapshot()} lists every live primitive's
+ *       holders and waiters ({@link io.github.reactorasyncio.sync.DiagnosticsSnapshot},
+ *       {@link io.github.reactorasyncio.sync.PrimitiveSnapshot}). See {@code docs/deadlocks.md}.</li>
  * </ul>
  *
  * <p>The full contract of each primitive (fairness, cancellation, errors, messages) is in its Javadoc and in

@@ -6,13 +6,14 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+
+import io.github.reactorasyncio.sync.Semaphore;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Operators;
 import reactor.core.publisher.Sinks;
-import io.github.reactorasyncio.sync.Semaphore;
 import reactor.util.context.Context;
 import reactor.util.context.ContextView;
 

@@ -130,6 +130,25 @@ class DeadlockDetectionTest {
         assertThat(reports).isEmpty();
     }
 
+    /**
+     * Regression: the waiter's "linked in" queue field once shadowed AcquireMono's own {@code queue} inside its inner
+     * waiter class, so a raw acquire that had to queue failed with a NullPointerException.
+     */
+    @Test
+    void aRawAcquireThatMustQueueIsGrantedUnderEveryPolicy() {
+        for (DeadlockPolicy policy : DeadlockPolicy.values()) {
+            Semaphore sem = Semaphore.create("raw-" + policy, 1, policy);
+            Permit first = sem.tryAcquire().orElseThrow();
+            StepVerifier.create(sem.acquire())
+                    .expectSubscription()
+                    .then(() -> assertThat(sem.waiting()).as("%s: queued", policy).isEqualTo(1))
+                    .then(first::release)
+                    .assertNext(permit -> assertThat(permit.release()).isTrue())
+                    .verifyComplete();
+            assertThat(sem.availablePermits()).as("%s: permit back", policy).isEqualTo(1);
+        }
+    }
+
     @Test
     void aChainAskingAgainForTheLockItHoldsFailsAtOnce() {
         Lock lock = Lock.create("db", DeadlockPolicy.DETECT);

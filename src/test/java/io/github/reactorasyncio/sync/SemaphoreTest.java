@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -40,6 +42,12 @@ class SemaphoreTest {
                 .withMessage("maxWait must not be null");
         assertThatIllegalArgumentException().isThrownBy(() -> sem.acquire(Duration.ofSeconds(-2)))
                 .withMessage("maxWait must not be negative, was -2s");
+        assertThatNullPointerException().isThrownBy(() -> sem.withPermit(Mono.empty(), null))
+                .withMessage("maxWait must not be null");
+        assertThatNullPointerException().isThrownBy(() -> sem.withPermit((Mono<Object>) null, Duration.ZERO))
+                .withMessage("work must not be null");
+        assertThatIllegalArgumentException().isThrownBy(() -> sem.withPermit(Mono.empty(), Duration.ofMillis(-5)))
+                .withMessage("maxWait must not be negative, was -5ms");
     }
 
     @Test
@@ -219,6 +227,93 @@ class SemaphoreTest {
                 .verifyComplete();
         assertThat(sem.statistics().timedOut()).isZero();
         assertThat(sem.availablePermits()).isEqualTo(1);
+    }
+
+    @Test
+    void withPermitMaxWaitTimesOutWithoutEverRunningTheWork() {
+        Semaphore sem = Semaphore.create("api", 1);
+        AtomicInteger subscribed = new AtomicInteger();
+        StepVerifier.withVirtualTime(() -> {
+                    sem.tryAcquire().orElseThrow();
+                    return sem.withPermit(Mono.fromCallable(subscribed::incrementAndGet), Duration.ofSeconds(2));
+                })
+                .expectSubscription()
+                .expectNoEvent(Duration.ofMillis(1999))
+                .then(() -> assertThat(sem.waiting()).isOne())
+                .thenAwait(Duration.ofMillis(1))
+                .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(TimeoutException.class)
+                        .hasMessage("no permit of Semaphore 'api' within 2s "
+                                + "(Semaphore[name=api, available=0/1, waiting=0])"))
+                .verify();
+        assertThat(subscribed).hasValue(0);
+        SemaphoreStatistics stats = sem.statistics();
+        assertThat(stats.timedOut()).isOne();
+        assertThat(stats.cancelled()).isZero();
+        assertThat(stats.waiting()).isZero();
+        assertThat(stats.inUse()).as("only the permit taken by tryAcquire").isOne();
+    }
+
+    @Test
+    void withPermitMaxWaitLimitsTheWaitNotTheWork() {
+        Semaphore sem = Semaphore.create("api", 1);
+        StepVerifier.withVirtualTime(() -> {
+                    Permit held = sem.tryAcquire().orElseThrow();
+                    Mono.delay(Duration.ofSeconds(1)).subscribe(x -> held.release());
+                    // granted after 1s of a 2s maximum wait, then works for 10s: the timer must not fire.
+                    return sem.withPermit(Mono.delay(Duration.ofSeconds(10)).thenReturn("done"), Duration.ofSeconds(2));
+                })
+                .expectSubscription()
+                .expectNoEvent(Duration.ofSeconds(11))
+                .expectNext("done")
+                .verifyComplete();
+        assertThat(sem.statistics().timedOut()).isZero();
+        assertThat(sem.availablePermits()).isOne();
+    }
+
+    @Test
+    void withPermitMaxWaitTakesAFreePermitAtOnceEvenWithZeroWait() {
+        Semaphore sem = Semaphore.create("zero", 1);
+        StepVerifier.create(sem.withPermit(Mono.just("in"), Duration.ZERO)).expectNext("in").verifyComplete();
+        assertThat(sem.availablePermits()).isOne();
+    }
+
+    @Test
+    void withPermitMaxWaitCancelledWhileQueuedWithdrawsAndCountsACancel() {
+        Semaphore sem = Semaphore.create("cancel", 1);
+        Permit held = sem.tryAcquire().orElseThrow();
+        Disposable waiter = sem.withPermit(Mono.just(1), Duration.ofMinutes(1)).subscribe();
+        assertThat(sem.waiting()).isOne();
+        waiter.dispose();
+        assertThat(sem.waiting()).isZero();
+        held.release();
+        assertThat(sem.statistics().cancelled()).isOne();
+        assertThat(sem.statistics().timedOut()).isZero();
+        assertThat(sem.availablePermits()).isOne();
+    }
+
+    @Test
+    void withPermitMaxWaitRacingTheGrantEitherRunsOrTimesOutNeverBoth() throws InterruptedException {
+        Semaphore sem = Semaphore.create("race", 1);
+        int rounds = 2000;
+        AtomicInteger ran = new AtomicInteger();
+        AtomicInteger timedOut = new AtomicInteger();
+        for (int i = 0; i < rounds; i++) {
+            Permit held = sem.tryAcquire().orElseThrow();
+            CountDownLatch done = new CountDownLatch(1);
+            sem.withPermit(Mono.fromCallable(ran::incrementAndGet), Duration.ofNanos(1 + i % 50_000))
+                    .subscribe(v -> { }, e -> {
+                        assertThat(e).isInstanceOf(TimeoutException.class);
+                        timedOut.incrementAndGet();
+                        done.countDown();
+                    }, done::countDown);
+            held.release();
+            assertThat(done.await(5, TimeUnit.SECONDS)).as("round %d terminated", i).isTrue();
+            assertThat(sem.availablePermits()).as("round %d", i).isOne();
+            assertThat(sem.waiting()).as("round %d", i).isZero();
+        }
+        assertThat(ran.get() + timedOut.get()).isEqualTo(rounds);
+        assertThat(sem.statistics().timedOut()).isEqualTo(timedOut.get());
+        assertThat(sem.statistics().capacity()).isOne();
     }
 
     @Test

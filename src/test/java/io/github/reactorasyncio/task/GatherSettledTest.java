@@ -5,27 +5,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+
+import io.github.reactorasyncio.VirtualTimeExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
+@ExtendWith(VirtualTimeExtension.class)
 class GatherSettledTest {
 
-    private VirtualTimeScheduler time;
+    private final VirtualTimeScheduler time;
     private final Works works = new Works();
 
-    @BeforeEach
-    void virtualTime() {
-        time = VirtualTimeScheduler.getOrSet();
-    }
-
-    @AfterEach
-    void reset() {
-        VirtualTimeScheduler.reset();
+    GatherSettledTest(VirtualTimeScheduler time) {
+        this.time = time;
     }
 
     @Test

@@ -4,27 +4,23 @@ import static io.github.reactorasyncio.task.Works.seconds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+
+import io.github.reactorasyncio.VirtualTimeExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
+@ExtendWith(VirtualTimeExtension.class)
 class GatherStructuredTest {
 
-    private VirtualTimeScheduler time;
+    private final VirtualTimeScheduler time;
     private final Works works = new Works();
 
-    @BeforeEach
-    void virtualTime() {
-        time = VirtualTimeScheduler.getOrSet();
-    }
-
-    @AfterEach
-    void reset() {
-        VirtualTimeScheduler.reset();
+    GatherStructuredTest(VirtualTimeScheduler time) {
+        this.time = time;
     }
 
     @Test

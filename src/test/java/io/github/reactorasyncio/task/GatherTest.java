@@ -7,28 +7,29 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+
+import io.github.reactorasyncio.VirtualTimeExtension;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.core.Disposable;
 import reactor.core.publisher.Hooks;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
+@ExtendWith(VirtualTimeExtension.class)
 class GatherTest {
 
-    private VirtualTimeScheduler time;
+    private final VirtualTimeScheduler time;
     private final Works works = new Works();
 
-    @BeforeEach
-    void virtualTime() {
-        time = VirtualTimeScheduler.getOrSet();
+    GatherTest(VirtualTimeScheduler time) {
+        this.time = time;
     }
 
     @AfterEach
     void reset() {
-        VirtualTimeScheduler.reset();
         Hooks.resetOnErrorDropped();
     }
 

@@ -7,30 +7,36 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeoutException;
+
+import io.github.reactorasyncio.VirtualTimeExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.core.Disposable;
 import reactor.core.publisher.Hooks;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
+@ExtendWith(VirtualTimeExtension.class)
 class ShieldTest {
 
-    private VirtualTimeScheduler time;
+    private final VirtualTimeScheduler time;
     private final Works works = new Works();
     private final List<Throwable> dropped = new CopyOnWriteArrayList<>();
 
+    ShieldTest(VirtualTimeScheduler time) {
+        this.time = time;
+    }
+
     @BeforeEach
     void setUp() {
-        time = VirtualTimeScheduler.getOrSet();
         Hooks.onErrorDropped(dropped::add);
     }
 
     @AfterEach
     void reset() {
-        VirtualTimeScheduler.reset();
         Hooks.resetOnErrorDropped();
     }
 

@@ -5,28 +5,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+
+import io.github.reactorasyncio.VirtualTimeExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.test.StepVerifier;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
+@ExtendWith(VirtualTimeExtension.class)
 class TaskGroupTest {
 
-    private VirtualTimeScheduler time;
+    private final VirtualTimeScheduler time;
     private final Works works = new Works();
 
-    @BeforeEach
-    void virtualTime() {
-        time = VirtualTimeScheduler.getOrSet();
-    }
-
-    @AfterEach
-    void reset() {
-        VirtualTimeScheduler.reset();
+    TaskGroupTest(VirtualTimeScheduler time) {
+        this.time = time;
     }
 
     @Test

@@ -11,9 +11,11 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+
+import io.github.reactorasyncio.VirtualTimeExtension;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.core.CoreSubscriber;
 import reactor.core.Disposable;
 import reactor.core.publisher.Hooks;
@@ -22,19 +24,18 @@ import reactor.core.publisher.Operators;
 import reactor.test.StepVerifier;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
+@ExtendWith(VirtualTimeExtension.class)
 class TaskTest {
 
-    private VirtualTimeScheduler time;
+    private final VirtualTimeScheduler time;
     private final Works works = new Works();
 
-    @BeforeEach
-    void virtualTime() {
-        time = VirtualTimeScheduler.getOrSet();
+    TaskTest(VirtualTimeScheduler time) {
+        this.time = time;
     }
 
     @AfterEach
     void reset() {
-        VirtualTimeScheduler.reset();
         Hooks.resetOnErrorDropped();
     }
 

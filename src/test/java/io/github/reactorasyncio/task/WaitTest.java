@@ -7,27 +7,23 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+
+import io.github.reactorasyncio.VirtualTimeExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
+@ExtendWith(VirtualTimeExtension.class)
 class WaitTest {
 
-    private VirtualTimeScheduler time;
+    private final VirtualTimeScheduler time;
     private final Works works = new Works();
 
-    @BeforeEach
-    void virtualTime() {
-        time = VirtualTimeScheduler.getOrSet();
-    }
-
-    @AfterEach
-    void reset() {
-        VirtualTimeScheduler.reset();
+    WaitTest(VirtualTimeScheduler time) {
+        this.time = time;
     }
 
     @Test

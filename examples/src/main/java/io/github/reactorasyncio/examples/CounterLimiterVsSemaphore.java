@@ -20,7 +20,8 @@ import reactor.core.scheduler.Schedulers;
  * Limiting 10 requests to 3 at a time with a counter and a busy-wait loop, versus with a {@code Semaphore(3)}.
  *
  * <p>Java twin of seed {@code 002_4949ed98eb5961fb.txt} ("Unlocking the power of asyncio Semaphore"), all three of
- * its programs, with the network replaced by a simulated request ({@link Mono#delay} of 250 ms, no I/O):
+ * its programs, with the network replaced by a simulated request ({@link Mono#delay} of 250 ms, no I/O; its
+ * real-HTTP twin is {@link FetchCounterLimiter}, which runs these same programs against the demo server):
  * <ol>
  *   <li><b>counter</b>: {@code while connections >= limit: await asyncio.sleep(0.1)}, then {@code connections += 1},
  *       the request, {@code connections -= 1};</li>
@@ -86,17 +87,50 @@ public final class CounterLimiterVsSemaphore {
      * thread, or a virtual-time scheduler).
      */
     public static Mono<List<Run>> run(Consumer<String> out, Scheduler loop) {
-        Lock connectionsLock = Lock.create("connections_lock");
-        return Flux.concat(
-                        counterLimiter("counter (seed program 1)", UnaryOperator.identity(), false, loop),
-                        counterLimiter("counter + Lock (seed program 2)", connectionsLock::withLock, false, loop),
-                        counterLimiter("counter + Lock, await before increment", connectionsLock::withLock, true,
-                                loop),
-                        semaphoreLimiter("Semaphore(3) (seed program 3)", loop))
-                .doOnNext(run -> out.accept(String.format(Locale.ROOT,
-                        "%-40s max in flight %2d (limit %d), %2d wake-ups (%2d futile), %4d ms", run.limiter(),
-                        run.maxInFlight(), LIMIT, run.wakeUps(), run.futileWakeUps(), run.elapsed().toMillis())))
+        return Flux.fromArray(Program.values())
+                .concatMap(program -> program.run(() -> simulatedRequest(loop), loop))
+                .doOnNext(run -> out.accept(describe(run)))
                 .collectList();
+    }
+
+    /**
+     * The seed's programs. {@link FetchCounterLimiter} runs the same four against a real HTTP server by passing
+     * its own request to {@link #run(Supplier, Scheduler)}.
+     */
+    enum Program {
+        COUNTER("counter (seed program 1)"),
+        COUNTER_LOCK("counter + Lock (seed program 2)"),
+        COUNTER_LOCK_AWAIT_BEFORE_INCREMENT("counter + Lock, await before increment"),
+        SEMAPHORE("Semaphore(3) (seed program 3)");
+
+        final String label;
+
+        Program(String label) {
+            this.label = label;
+        }
+
+        /**
+         * {@link #REQUESTS} requests under this program's limiter, started from a task on {@code loop} (one task
+         * at a time). {@code request} makes one request; it must signal on {@code loop}, because the counter, like
+         * the seed's globals, is touched only by the event loop.
+         */
+        Mono<Run> run(Supplier<Mono<Void>> request, Scheduler loop) {
+            return switch (this) {
+                case COUNTER -> counterLimiter(label, UnaryOperator.identity(), false, request, loop);
+                case COUNTER_LOCK -> counterLimiter(label, Lock.create("connections_lock")::withLock, false,
+                        request, loop);
+                case COUNTER_LOCK_AWAIT_BEFORE_INCREMENT -> counterLimiter(label,
+                        Lock.create("connections_lock")::withLock, true, request, loop);
+                case SEMAPHORE -> semaphoreLimiter(label, request, loop);
+            };
+        }
+    }
+
+    /** One run as a line: {@code <limiter> max in flight 3 (limit 3), 36 wake-ups (29 futile), 1150 ms}. */
+    static String describe(Run run) {
+        return String.format(Locale.ROOT, "%-40s max in flight %2d (limit %d), %2d wake-ups (%2d futile), %4d ms",
+                run.limiter(), run.maxInFlight(), LIMIT, run.wakeUps(), run.futileWakeUps(),
+                run.elapsed().toMillis());
     }
 
     /** The seed's shared state (its globals); touched only on the loop thread. */
@@ -111,7 +145,8 @@ public final class CounterLimiterVsSemaphore {
      * {@code awaitBeforeIncrement} adds an {@code await asyncio.sleep(0)} between the check and the increment.
      */
     private static Mono<Run> counterLimiter(String name, UnaryOperator<Mono<Void>> guard,
-                                            boolean awaitBeforeIncrement, Scheduler loop) {
+                                            boolean awaitBeforeIncrement, Supplier<Mono<Void>> request,
+                                            Scheduler loop) {
         return onLoop(loop, () -> {
             Counter counter = new Counter();
             InFlight inFlight = new InFlight();
@@ -120,7 +155,7 @@ public final class CounterLimiterVsSemaphore {
                 requests.add(waitWhileFull(counter, loop)
                         .then(awaitBeforeIncrement ? sleepZero(loop) : Mono.empty())
                         .then(guard.apply(Mono.fromRunnable(() -> counter.connections++)))
-                        .then(inFlight.count(request(loop)))
+                        .then(inFlight.count(Mono.defer(request)))
                         .then(guard.apply(Mono.fromRunnable(() -> counter.connections--))));
             }
             return timed(name, Mono.when(requests), inFlight, counter, loop);
@@ -149,20 +184,20 @@ public final class CounterLimiterVsSemaphore {
     }
 
     /** Program 3. */
-    private static Mono<Run> semaphoreLimiter(String name, Scheduler loop) {
+    private static Mono<Run> semaphoreLimiter(String name, Supplier<Mono<Void>> request, Scheduler loop) {
         return onLoop(loop, () -> {
             Semaphore sem = Semaphore.create("sem", LIMIT);
             InFlight inFlight = new InFlight();
             List<Mono<Void>> requests = new ArrayList<>();
             for (int i = 0; i < REQUESTS; i++) {
-                requests.add(sem.withPermit(inFlight.count(request(loop))));
+                requests.add(sem.withPermit(inFlight.count(Mono.defer(request))));
             }
             return timed(name, Mono.when(requests), inFlight, new Counter(), loop);
         });
     }
 
     /** The simulated {@code session.get(URL)} plus {@code response.text()}. */
-    private static Mono<Void> request(Scheduler loop) {
+    private static Mono<Void> simulatedRequest(Scheduler loop) {
         return Mono.delay(REQUEST, loop).then();
     }
 

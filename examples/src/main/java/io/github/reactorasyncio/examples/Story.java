@@ -28,6 +28,11 @@ public final class Story {
         print(String.format(Locale.ROOT, "Time: %.1f s", elapsed().toMillis() / 1000.0));
     }
 
+    /** Prints {@code line} after the elapsed time, as {@code [1.5 s] line}: for stories whose timing is the point. */
+    public void printTimed(String line) {
+        print(String.format(Locale.ROOT, "[%.1f s] %s", elapsed().toMillis() / 1000.0, line));
+    }
+
     public List<String> lines() {
         return List.copyOf(lines);
     }
