@@ -48,7 +48,10 @@ class SemaphoreStressTest {
                             failed.increment();
                             return Mono.empty();
                         })
-                        .doFinally(signal -> settled.increment()), false, 64)
+                        // Not doFinally: it runs after the signal went downstream, so the last call's increment
+                        // could land after blockLast returned (seen once in 344 tests: 199999 of 200000).
+                        .doOnTerminate(settled::increment)
+                        .doOnCancel(settled::increment), false, 64)
                 .sequential()
                 .blockLast(Duration.ofSeconds(90));
 
