@@ -15,7 +15,9 @@ import reactor.core.publisher.Mono;
  * continues on the releasing thread, inside a drain loop that does not grow the stack.
  *
  * <p><b>Not re-entrant</b>, like asyncio's: a {@code withLock} nested inside another {@code withLock} of the same
- * lock waits forever. {@link #release()} when unlocked throws
+ * lock can never be granted. Under the default {@link DeadlockPolicy#REPORT} it waits and the deadlock is logged
+ * the moment it forms; {@link DeadlockPolicy#DETECT} fails it at once with a {@link DeadlockException};
+ * {@link DeadlockPolicy#REENTRANT} lets the holder's descendants in. {@link #release()} when unlocked throws
  * {@code IllegalStateException("Lock 'name' is not acquired")}. Prefer {@code withLock} over {@link #acquire()}:
  * a raw acquire followed by an error before the release leaves the lock held for good (seed 001's third deadlock).
  * To hold several locks, use {@link Locks#withAll}, which takes them in one global order.
