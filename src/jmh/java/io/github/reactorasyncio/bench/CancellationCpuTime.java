@@ -43,16 +43,7 @@ public final class CancellationCpuTime {
                     waiters[i] = new Holder();
                     semaphore.withPermit(work).subscribe(waiters[i]);
                 }
-                int[] order = new int[queued];
-                for (int i = 0; i < queued; i++) {
-                    order[i] = i;
-                }
-                for (int i = queued - 1; i > 0; i--) {
-                    int j = random.nextInt(i + 1);
-                    int swap = order[i];
-                    order[i] = order[j];
-                    order[j] = swap;
-                }
+                int[] order = Shuffle.indices(queued, random);
                 int half = queued / 2;
                 long sum = 0;
                 long t0 = threads.getCurrentThreadCpuTime();

@@ -55,16 +55,7 @@ public class CancellationStormBenchmark {
             if (semaphore.waiting() != queued) {
                 throw new IllegalStateException(semaphore + " should have " + queued + " waiting");
             }
-            int[] order = new int[queued];
-            for (int i = 0; i < queued; i++) {
-                order[i] = i;
-            }
-            for (int i = queued - 1; i > 0; i--) {
-                int j = random.nextInt(i + 1);
-                int swap = order[i];
-                order[i] = order[j];
-                order[j] = swap;
-            }
+            int[] order = Shuffle.indices(queued, random);
             victims = java.util.Arrays.copyOf(order, queued / 2);
             waiters = fresh;
             cursor = 0;
