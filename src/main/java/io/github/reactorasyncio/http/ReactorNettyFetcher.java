@@ -26,7 +26,6 @@ import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.HttpClientResponse;
 import reactor.netty.resources.ConnectionPoolMetrics;
 import reactor.netty.resources.ConnectionProvider;
-import reactor.util.function.Tuple2;
 
 /**
  * {@link Fetcher} on one Reactor Netty {@link HttpClient} and one {@link ConnectionProvider} of its own.
@@ -47,6 +46,8 @@ final class ReactorNettyFetcher implements Fetcher {
     private final FetchOptions options;
     private final HttpMethod method;
     private final RetryPolicy retryPolicy;
+    // Whether a failed attempt may be tried again at all; false skips the retry operators entirely.
+    private final boolean retrying;
     private final ConnectionProvider provider;
     // Bounds requests in flight across all pipelines and single fetches of this fetcher to the pool's size, so
     // no more than `concurrency` live requests ever wait inside the pool. With one pipeline, flatMap never lets
@@ -70,6 +71,7 @@ final class ReactorNettyFetcher implements Fetcher {
         this.options = options;
         this.method = HttpMethod.valueOf(options.method());
         this.retryPolicy = RetryPolicy.from(options);
+        this.retrying = options.mayRetry();
         this.turns = Semaphore.create(options.name() + "-turns", options.concurrency());
         this.provider = ConnectionProvider.builder(options.name())
                 .maxConnections(options.concurrency())
@@ -110,12 +112,17 @@ final class ReactorNettyFetcher implements Fetcher {
     @Override
     public Flux<FetchResult> fetchAll(Publisher<String> urls) {
         Objects.requireNonNull(urls, "urls");
-        Flux<Tuple2<Long, String>> indexed = Flux.from(urls).index();
         int limit = options.concurrency();
-        // The prefetch of 1 keeps URLs in the source until a turn frees up instead of buffering 256 of them.
-        return options.ordered()
-                ? indexed.flatMapSequential(t -> fetchOne(t.getT1(), t.getT2()), limit, 1)
-                : indexed.flatMap(t -> fetchOne(t.getT1(), t.getT2()), limit, 1);
+        return Flux.defer(() -> {
+            // Numbers the URLs in arrival order without index()'s Tuple2 per URL: flatMap calls its mapper
+            // serially, once per URL, so a plain counter per subscription is enough.
+            long[] next = {0};
+            Flux<String> source = Flux.from(urls);
+            // The prefetch of 1 keeps URLs in the source until a turn frees up instead of buffering 256 of them.
+            return options.ordered()
+                    ? source.flatMapSequential(url -> fetchOne(next[0]++, url), limit, 1)
+                    : source.flatMap(url -> fetchOne(next[0]++, url), limit, 1);
+        });
     }
 
     @Override
@@ -152,36 +159,65 @@ final class ReactorNettyFetcher implements Fetcher {
         return Mono.defer(() -> {
             requests.incrementAndGet();
             maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
-            AtomicBoolean holding = new AtomicBoolean(true);
-            Runnable leave = () -> {
-                if (holding.compareAndSet(true, false)) {
-                    inFlight.decrementAndGet();
-                }
-            };
-            long start = System.nanoTime();
-            AtomicInteger tries = new AtomicInteger();
-            return Mono.defer(() -> {
-                        tries.incrementAndGet();
+            Request request = new Request(index, url);
+            Mono<RetryPolicy.Attempt> answer = Mono.defer(() -> {
+                        request.tries++;
                         attempts.incrementAndGet();
                         return attempt(uri);
                     })
-                    .timeout(options.timeout(), options.timerScheduler())
-                    .onErrorMap(e -> !(e instanceof FetchFailure), e -> FetchFailure.classify(e, options))
-                    .flatMap(a -> RetryPolicy.retryableStatus(a.status())
-                            ? Mono.<RetryPolicy.Attempt>error(new RetryPolicy.RetryableStatus(a)) : Mono.just(a))
-                    .retryWhen(retryPolicy.asRetry())
-                    .onErrorResume(RetryPolicy.RetryableStatus.class, e -> Mono.just(e.attempt()))
-                    .map(a -> FetchResult.answer(index, url, a.status(), a.bytes(), since(start), tries.get()))
-                    .onErrorResume(e -> {
-                        FetchFailure f = FetchFailure.classify(e, options);
-                        return Mono.just(FetchResult.failure(index, url, f.kind(), f.getMessage(), since(start),
-                                tries.get()));
-                    })
-                    // Leave before the result travels downstream: flatMap starts the next URL from within that
-                    // onNext, and doFinally would run only after it, counting one request too many.
-                    .doOnTerminate(leave)
-                    .doOnCancel(leave);
+                    .timeout(options.timeout(), options.timerScheduler());
+            if (retrying) {
+                // Only here: with no retries a 5xx is an answer as it stands, and retryWhen's machinery (a
+                // sink and a concatMap per request) would cost even if it never fired.
+                answer = answer
+                        .onErrorMap(e -> !(e instanceof FetchFailure), e -> FetchFailure.classify(e, options))
+                        .flatMap(a -> RetryPolicy.retryableStatus(a.status())
+                                ? Mono.<RetryPolicy.Attempt>error(new RetryPolicy.RetryableStatus(a)) : Mono.just(a))
+                        .retryWhen(retryPolicy.asRetry())
+                        .onErrorResume(RetryPolicy.RetryableStatus.class, e -> Mono.just(e.attempt()));
+            }
+            return answer
+                    .map(request::answered)
+                    .onErrorResume(e -> Mono.just(request.failed(e)))
+                    .doOnCancel(request::leave);
         });
+    }
+
+    /**
+     * One request's bookkeeping, one object per request. It leaves the in-flight count exactly once (guarded),
+     * before its result travels downstream: flatMap starts the next URL from within that onNext, and leaving only
+     * after it would count one request too many.
+     */
+    private final class Request {
+        private final long index;
+        private final String url;
+        private final long start = System.nanoTime();
+        // Written on each attempt's subscription, read where the result is built, maybe on a timer thread.
+        private volatile int tries;
+        // Invariant: true until this request has left inFlight; flips once.
+        private final AtomicBoolean holding = new AtomicBoolean(true);
+
+        Request(long index, String url) {
+            this.index = index;
+            this.url = url;
+        }
+
+        FetchResult answered(RetryPolicy.Attempt a) {
+            leave();
+            return FetchResult.answer(index, url, a.status(), a.bytes(), since(start), tries);
+        }
+
+        FetchResult failed(Throwable e) {
+            leave();
+            FetchFailure f = FetchFailure.classify(e, options);
+            return FetchResult.failure(index, url, f.kind(), f.getMessage(), since(start), tries);
+        }
+
+        void leave() {
+            if (holding.compareAndSet(true, false)) {
+                inFlight.decrementAndGet();
+            }
+        }
     }
 
     private Mono<RetryPolicy.Attempt> attempt(URI uri) {
