@@ -86,10 +86,15 @@ final class ReactorNettyFetcher implements Fetcher {
         HttpClient base = HttpClient.create(provider)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
                         options.connectTimeout().toMillis()))
-                .responseTimeout(options.responseTimeout())
                 .keepAlive(true)
                 .compress(options.compress())
                 .headers(h -> h.set(HttpHeaderNames.USER_AGENT, "reactor-asyncio-fetch"));
+        // One timer per attempt where one is enough: the whole-exchange timer starts at subscription, Netty's
+        // read timer only once the request is sent, so a response timeout not shorter than the exchange timeout
+        // can never fire first, and installing its handler on every request would be pure cost.
+        if (options.responseTimeout().compareTo(options.timeout()) < 0) {
+            base = base.responseTimeout(options.responseTimeout());
+        }
         if (options.http2() || options.h2c()) {
             base = base.protocol(protocols(options));
         }
