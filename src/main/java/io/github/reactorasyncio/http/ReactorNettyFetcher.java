@@ -14,15 +14,20 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.ToIntFunction;
 
 import io.github.reactorasyncio.sync.Semaphore;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.ByteBufFlux;
+import reactor.netty.ConnectionObserver;
+import reactor.netty.NettyPipeline;
 import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.HttpClientState;
 import reactor.netty.http.client.HttpClientResponse;
 import reactor.netty.resources.ConnectionPoolMetrics;
 import reactor.netty.resources.ConnectionProvider;
@@ -89,11 +94,12 @@ final class ReactorNettyFetcher implements Fetcher {
                 .keepAlive(true)
                 .compress(options.compress())
                 .headers(h -> h.set(HttpHeaderNames.USER_AGENT, "reactor-asyncio-fetch"));
-        // One timer per attempt where one is enough: the whole-exchange timer starts at subscription, Netty's
-        // read timer only once the request is sent, so a response timeout not shorter than the exchange timeout
-        // can never fire first, and installing its handler on every request would be pure cost.
+        // One timer per attempt where one is enough: the whole-exchange timer starts at subscription, the read
+        // timer only once the request is sent, so a response timeout not shorter than the exchange timeout
+        // can never fire first, and installing it would be pure cost.
         if (options.responseTimeout().compareTo(options.timeout()) < 0) {
-            base = base.responseTimeout(options.responseTimeout());
+            base = options.http2() || options.h2c() ? base.responseTimeout(options.responseTimeout())
+                    : withResponseSilenceTimer(base, options.responseTimeout().toNanos());
         }
         if (options.http2() || options.h2c()) {
             base = base.protocol(protocols(options));
@@ -104,6 +110,42 @@ final class ReactorNettyFetcher implements Fetcher {
                     isRedirect(response.status().code()) && request.redirectedFrom().length < bound);
         }
         this.client = base;
+    }
+
+    /**
+     * Reactor Netty's {@code responseTimeout} semantics for HTTP/1.1, with one {@link ResponseSilenceTimer} per
+     * connection instead of a handler added and removed on every request. HTTP/2 keeps Reactor Netty's (its
+     * streams are channels of their own).
+     */
+    private static HttpClient withResponseSilenceTimer(HttpClient client, long timeoutNanos) {
+        return client
+                .doOnConnected(connection -> {
+                    ChannelPipeline pipeline = connection.channel().pipeline();
+                    if (pipeline.get(ResponseSilenceTimer.NAME) == null) {
+                        ResponseSilenceTimer timer = new ResponseSilenceTimer(timeoutNanos);
+                        if (pipeline.get(NettyPipeline.HttpCodec) != null) {
+                            pipeline.addBefore(NettyPipeline.HttpCodec, ResponseSilenceTimer.NAME, timer);
+                        }
+                        else {
+                            pipeline.addFirst(ResponseSilenceTimer.NAME, timer);
+                        }
+                    }
+                })
+                .observe((connection, state) -> {
+                    boolean sent = state == HttpClientState.REQUEST_SENT;
+                    if (sent || state == HttpClientState.RESPONSE_COMPLETED || state == ConnectionObserver.State.RELEASED) {
+                        Channel channel = connection.channel();
+                        if (channel.pipeline().get(ResponseSilenceTimer.NAME) instanceof ResponseSilenceTimer timer) {
+                            Runnable change = sent ? timer::armed : timer::disarmed;
+                            if (channel.eventLoop().inEventLoop()) {
+                                change.run();
+                            }
+                            else {
+                                channel.eventLoop().execute(change);
+                            }
+                        }
+                    }
+                });
     }
 
     private static HttpProtocol[] protocols(FetchOptions options) {
