@@ -5,6 +5,11 @@
 #
 #   bash src/bench/fanout/run.sh            # from the repository root; needs root for apt-get if tools are missing
 #
+# Reduced passes (environment): FANOUT_SCENARIOS="instant-20k-k100 delay50ms-10k-k1000" runs only those;
+# FANOUT_CLIENTS="fetcher bare" only those clients; FANOUT_EXTRAS=0 skips wrk and the cold runs;
+# FANOUT_BEFORE_CLASSES=dir adds client "fetcher-before": the same driver with an older build's target/classes
+# first on the class path, so a change is measured side by side with its base in one run.
+#
 # Output: target/fanout/results.md (table with ratios) and target/fanout/results.jsonl (raw, one line per run).
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
@@ -81,16 +86,38 @@ r=json.loads(sys.stdin.read()); r.update(client='$client', scenario='$scenario',
   echo "$client $scenario: $(tail -1 "$OUT/results.jsonl")" >&2
 }
 
+SCENARIOS=${FANOUT_SCENARIOS:-"instant-20k-k100 delay50ms-1k-k10 delay50ms-10k-k1000"}
+CLIENTS=${FANOUT_CLIENTS:-"fetcher bare python"}
+if [ -n "${FANOUT_BEFORE_CLASSES:-}" ]; then CLIENTS="fetcher-before $CLIENTS"; fi
+wanted() { [[ " $1 " == *" $2 "* ]]; }
+
 scenario() {
   local name=$1 path=$2 count=$3 k=$4
-  run fetcher "$name" -- java $JAVA_OPTS -cp "$CP" io.github.reactorasyncio.bench.FanoutDriver fetcher "$BASE$path" "$count" "$k" "$PASSES"
-  run bare "$name" -- java $JAVA_OPTS -cp "$CP" io.github.reactorasyncio.bench.FanoutDriver bare "$BASE$path" "$count" "$k" "$PASSES"
-  run python "$name" -- "$PY" "$ROOT/src/bench/fanout/seed_fetch.py" "$BASE$path" "$count" "$k" "$PASSES"
+  wanted "$SCENARIOS" "$name" || return 0
+  if wanted "$CLIENTS" fetcher-before; then
+    run fetcher-before "$name" -- java $JAVA_OPTS -cp "$FANOUT_BEFORE_CLASSES:$CP" \
+        io.github.reactorasyncio.bench.FanoutDriver fetcher "$BASE$path" "$count" "$k" "$PASSES"
+  fi
+  if wanted "$CLIENTS" fetcher; then
+    run fetcher "$name" -- java $JAVA_OPTS -cp "$CP" io.github.reactorasyncio.bench.FanoutDriver fetcher "$BASE$path" "$count" "$k" "$PASSES"
+  fi
+  if wanted "$CLIENTS" bare; then
+    run bare "$name" -- java $JAVA_OPTS -cp "$CP" io.github.reactorasyncio.bench.FanoutDriver bare "$BASE$path" "$count" "$k" "$PASSES"
+  fi
+  if wanted "$CLIENTS" python; then
+    run python "$name" -- "$PY" "$ROOT/src/bench/fanout/seed_fetch.py" "$BASE$path" "$count" "$k" "$PASSES"
+  fi
 }
 
 scenario instant-20k-k100 /instant 20000 100
 scenario delay50ms-1k-k10 /delay 1000 10
 scenario delay50ms-10k-k1000 /delay 10000 1000
+
+if [ "${FANOUT_EXTRAS:-1}" = 0 ]; then
+  "$PY" "$ROOT/src/bench/fanout/report.py" "$OUT/results.jsonl" > "$OUT/results.md"
+  cat "$OUT/results.md"
+  exit 0
+fi
 
 # The ceiling: wrk, same connection count as K, 10 s on the instant endpoint.
 wrk -t2 -c100 -d10s --latency "$BASE/instant" > "$OUT/wrk.out" 2>&1 || true

@@ -93,7 +93,11 @@ public final class FetchOptions {
     public String method() { return method; }
     /** TCP connect timeout. */
     public Duration connectTimeout() { return connectTimeout; }
-    /** Longest silence while waiting for or reading the response (Reactor Netty's {@code responseTimeout}). */
+    /**
+     * Longest silence while waiting for or reading the response (Reactor Netty's {@code responseTimeout}). One
+     * not shorter than {@link #timeout()} can never fire first (the exchange timeout starts earlier), so the
+     * fetcher installs none then, and such a wait ends as a {@link FetchErrorKind#TIMEOUT}.
+     */
     public Duration responseTimeout() { return responseTimeout; }
     /** Longest one attempt may take as a whole: connect, send, status and the full body. */
     public Duration timeout() { return timeout; }

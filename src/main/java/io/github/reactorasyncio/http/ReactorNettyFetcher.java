@@ -14,19 +14,23 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.ToIntFunction;
 
 import io.github.reactorasyncio.sync.Semaphore;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.ByteBufFlux;
+import reactor.netty.ConnectionObserver;
+import reactor.netty.NettyPipeline;
 import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.HttpClientState;
 import reactor.netty.http.client.HttpClientResponse;
 import reactor.netty.resources.ConnectionPoolMetrics;
 import reactor.netty.resources.ConnectionProvider;
-import reactor.util.function.Tuple2;
 
 /**
  * {@link Fetcher} on one Reactor Netty {@link HttpClient} and one {@link ConnectionProvider} of its own.
@@ -47,6 +51,8 @@ final class ReactorNettyFetcher implements Fetcher {
     private final FetchOptions options;
     private final HttpMethod method;
     private final RetryPolicy retryPolicy;
+    // Whether a failed attempt may be tried again at all; false skips the retry operators entirely.
+    private final boolean retrying;
     private final ConnectionProvider provider;
     // Bounds requests in flight across all pipelines and single fetches of this fetcher to the pool's size, so
     // no more than `concurrency` live requests ever wait inside the pool. With one pipeline, flatMap never lets
@@ -70,6 +76,7 @@ final class ReactorNettyFetcher implements Fetcher {
         this.options = options;
         this.method = HttpMethod.valueOf(options.method());
         this.retryPolicy = RetryPolicy.from(options);
+        this.retrying = options.mayRetry();
         this.turns = Semaphore.create(options.name() + "-turns", options.concurrency());
         this.provider = ConnectionProvider.builder(options.name())
                 .maxConnections(options.concurrency())
@@ -84,10 +91,16 @@ final class ReactorNettyFetcher implements Fetcher {
         HttpClient base = HttpClient.create(provider)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
                         options.connectTimeout().toMillis()))
-                .responseTimeout(options.responseTimeout())
                 .keepAlive(true)
                 .compress(options.compress())
                 .headers(h -> h.set(HttpHeaderNames.USER_AGENT, "reactor-asyncio-fetch"));
+        // One timer per attempt where one is enough: the whole-exchange timer starts at subscription, the read
+        // timer only once the request is sent, so a response timeout not shorter than the exchange timeout
+        // can never fire first, and installing it would be pure cost.
+        if (options.responseTimeout().compareTo(options.timeout()) < 0) {
+            base = options.http2() || options.h2c() ? base.responseTimeout(options.responseTimeout())
+                    : withResponseSilenceTimer(base, options.responseTimeout().toNanos());
+        }
         if (options.http2() || options.h2c()) {
             base = base.protocol(protocols(options));
         }
@@ -97,6 +110,42 @@ final class ReactorNettyFetcher implements Fetcher {
                     isRedirect(response.status().code()) && request.redirectedFrom().length < bound);
         }
         this.client = base;
+    }
+
+    /**
+     * Reactor Netty's {@code responseTimeout} semantics for HTTP/1.1, with one {@link ResponseSilenceTimer} per
+     * connection instead of a handler added and removed on every request. HTTP/2 keeps Reactor Netty's (its
+     * streams are channels of their own).
+     */
+    private static HttpClient withResponseSilenceTimer(HttpClient client, long timeoutNanos) {
+        return client
+                .doOnConnected(connection -> {
+                    ChannelPipeline pipeline = connection.channel().pipeline();
+                    if (pipeline.get(ResponseSilenceTimer.NAME) == null) {
+                        ResponseSilenceTimer timer = new ResponseSilenceTimer(timeoutNanos);
+                        if (pipeline.get(NettyPipeline.HttpCodec) != null) {
+                            pipeline.addBefore(NettyPipeline.HttpCodec, ResponseSilenceTimer.NAME, timer);
+                        }
+                        else {
+                            pipeline.addFirst(ResponseSilenceTimer.NAME, timer);
+                        }
+                    }
+                })
+                .observe((connection, state) -> {
+                    boolean sent = state == HttpClientState.REQUEST_SENT;
+                    if (sent || state == HttpClientState.RESPONSE_COMPLETED || state == ConnectionObserver.State.RELEASED) {
+                        Channel channel = connection.channel();
+                        if (channel.pipeline().get(ResponseSilenceTimer.NAME) instanceof ResponseSilenceTimer timer) {
+                            Runnable change = sent ? timer::armed : timer::disarmed;
+                            if (channel.eventLoop().inEventLoop()) {
+                                change.run();
+                            }
+                            else {
+                                channel.eventLoop().execute(change);
+                            }
+                        }
+                    }
+                });
     }
 
     private static HttpProtocol[] protocols(FetchOptions options) {
@@ -110,12 +159,17 @@ final class ReactorNettyFetcher implements Fetcher {
     @Override
     public Flux<FetchResult> fetchAll(Publisher<String> urls) {
         Objects.requireNonNull(urls, "urls");
-        Flux<Tuple2<Long, String>> indexed = Flux.from(urls).index();
         int limit = options.concurrency();
-        // The prefetch of 1 keeps URLs in the source until a turn frees up instead of buffering 256 of them.
-        return options.ordered()
-                ? indexed.flatMapSequential(t -> fetchOne(t.getT1(), t.getT2()), limit, 1)
-                : indexed.flatMap(t -> fetchOne(t.getT1(), t.getT2()), limit, 1);
+        return Flux.defer(() -> {
+            // Numbers the URLs in arrival order without index()'s Tuple2 per URL: flatMap calls its mapper
+            // serially, once per URL, so a plain counter per subscription is enough.
+            long[] next = {0};
+            Flux<String> source = Flux.from(urls);
+            // The prefetch of 1 keeps URLs in the source until a turn frees up instead of buffering 256 of them.
+            return options.ordered()
+                    ? source.flatMapSequential(url -> fetchOne(next[0]++, url), limit, 1)
+                    : source.flatMap(url -> fetchOne(next[0]++, url), limit, 1);
+        });
     }
 
     @Override
@@ -152,36 +206,65 @@ final class ReactorNettyFetcher implements Fetcher {
         return Mono.defer(() -> {
             requests.incrementAndGet();
             maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
-            AtomicBoolean holding = new AtomicBoolean(true);
-            Runnable leave = () -> {
-                if (holding.compareAndSet(true, false)) {
-                    inFlight.decrementAndGet();
-                }
-            };
-            long start = System.nanoTime();
-            AtomicInteger tries = new AtomicInteger();
-            return Mono.defer(() -> {
-                        tries.incrementAndGet();
+            Request request = new Request(index, url);
+            Mono<RetryPolicy.Attempt> answer = Mono.defer(() -> {
+                        request.tries++;
                         attempts.incrementAndGet();
                         return attempt(uri);
                     })
-                    .timeout(options.timeout(), options.timerScheduler())
-                    .onErrorMap(e -> !(e instanceof FetchFailure), e -> FetchFailure.classify(e, options))
-                    .flatMap(a -> RetryPolicy.retryableStatus(a.status())
-                            ? Mono.<RetryPolicy.Attempt>error(new RetryPolicy.RetryableStatus(a)) : Mono.just(a))
-                    .retryWhen(retryPolicy.asRetry())
-                    .onErrorResume(RetryPolicy.RetryableStatus.class, e -> Mono.just(e.attempt()))
-                    .map(a -> FetchResult.answer(index, url, a.status(), a.bytes(), since(start), tries.get()))
-                    .onErrorResume(e -> {
-                        FetchFailure f = FetchFailure.classify(e, options);
-                        return Mono.just(FetchResult.failure(index, url, f.kind(), f.getMessage(), since(start),
-                                tries.get()));
-                    })
-                    // Leave before the result travels downstream: flatMap starts the next URL from within that
-                    // onNext, and doFinally would run only after it, counting one request too many.
-                    .doOnTerminate(leave)
-                    .doOnCancel(leave);
+                    .timeout(options.timeout(), options.timerScheduler());
+            if (retrying) {
+                // Only here: with no retries a 5xx is an answer as it stands, and retryWhen's machinery (a
+                // sink and a concatMap per request) would cost even if it never fired.
+                answer = answer
+                        .onErrorMap(e -> !(e instanceof FetchFailure), e -> FetchFailure.classify(e, options))
+                        .flatMap(a -> RetryPolicy.retryableStatus(a.status())
+                                ? Mono.<RetryPolicy.Attempt>error(new RetryPolicy.RetryableStatus(a)) : Mono.just(a))
+                        .retryWhen(retryPolicy.asRetry())
+                        .onErrorResume(RetryPolicy.RetryableStatus.class, e -> Mono.just(e.attempt()));
+            }
+            return answer
+                    .map(request::answered)
+                    .onErrorResume(e -> Mono.just(request.failed(e)))
+                    .doOnCancel(request::leave);
         });
+    }
+
+    /**
+     * One request's bookkeeping, one object per request. It leaves the in-flight count exactly once (guarded),
+     * before its result travels downstream: flatMap starts the next URL from within that onNext, and leaving only
+     * after it would count one request too many.
+     */
+    private final class Request {
+        private final long index;
+        private final String url;
+        private final long start = System.nanoTime();
+        // Written on each attempt's subscription, read where the result is built, maybe on a timer thread.
+        private volatile int tries;
+        // Invariant: true until this request has left inFlight; flips once.
+        private final AtomicBoolean holding = new AtomicBoolean(true);
+
+        Request(long index, String url) {
+            this.index = index;
+            this.url = url;
+        }
+
+        FetchResult answered(RetryPolicy.Attempt a) {
+            leave();
+            return FetchResult.answer(index, url, a.status(), a.bytes(), since(start), tries);
+        }
+
+        FetchResult failed(Throwable e) {
+            leave();
+            FetchFailure f = FetchFailure.classify(e, options);
+            return FetchResult.failure(index, url, f.kind(), f.getMessage(), since(start), tries);
+        }
+
+        void leave() {
+            if (holding.compareAndSet(true, false)) {
+                inFlight.decrementAndGet();
+            }
+        }
     }
 
     private Mono<RetryPolicy.Attempt> attempt(URI uri) {

@@ -141,6 +141,16 @@ class FetcherFaultTest {
     }
 
     @Test
+    void responseTimeoutNotShorterThanTheExchangeTimeoutLeavesItToTheExchangeTimeout() {
+        String hang = server.url("/hang");
+        FetchOptions options = FetchOptions.builder().concurrency(4).responseTimeout(Duration.ofSeconds(1))
+                .timeout(Duration.ofSeconds(1)).build();
+        FetchResult r = batchWith(options, hang).get(hang);
+        assertFailure(r, FetchErrorKind.TIMEOUT, "no complete response within PT1S");
+        assertThat(r.latency()).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+    }
+
+    @Test
     void errorStatusesAreAnswersNotFailures() {
         String notFound = server.url("/status/404");
         String broken = server.url("/status/500");
