@@ -1,15 +1,12 @@
 package io.github.reactorasyncio.sync;
 
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
-import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Operators;
-import reactor.core.scheduler.Schedulers;
 import reactor.util.context.ContextView;
 
 /**
@@ -40,7 +37,7 @@ final class AcquireMono extends Mono<Permit> {
         actual.onSubscribe(new AcquireWaiter(actual));
     }
 
-    private final class AcquireWaiter extends PermitQueue.Waiter implements Subscription, Runnable {
+    private final class AcquireWaiter extends PermitQueue.Waiter implements Subscription {
         /** The permit went to the subscriber; terminal. */
         private static final int DELIVERED = FIRST_SUBCLASS_STATE;
         /** Cancelled after the grant and before delivery; the permit was released; terminal. */
@@ -52,8 +49,6 @@ final class AcquireMono extends Mono<Permit> {
         private final CoreSubscriber<? super Permit> actual;
         /** Set to 1 by the first valid request: the acquire starts once. */
         private volatile int started;
-        /** The pending timeout; disposed once the waiter leaves the queue. */
-        private volatile Disposable timer;
 
         AcquireWaiter(CoreSubscriber<? super Permit> actual) {
             this.actual = actual;
@@ -67,21 +62,12 @@ final class AcquireMono extends Mono<Permit> {
             if (!STARTED.compareAndSet(this, 0, 1)) {
                 return;
             }
-            acquireFrom(queue);
-            if (maxWait != null && state == QUEUED) {
-                timer = Schedulers.parallel().schedule(this, maxWait.toNanos(), TimeUnit.NANOSECONDS);
-                if (state != QUEUED) {
-                    timer.dispose();
-                }
-            }
+            acquireFrom(queue, maxWait);
         }
 
         @Override
         void granted() {
-            Disposable t = timer;
-            if (t != null) {
-                t.dispose();
-            }
+            disposeTimer();
             if (STATE.compareAndSet(this, GRANTED, DELIVERED)) {
                 // Created only once delivery is certain: a tracked hold must belong to a permit someone owns.
                 actual.onNext(new DefaultPermit(queue, Ownership.holderName(actual.currentContext())));
@@ -96,26 +82,18 @@ final class AcquireMono extends Mono<Permit> {
 
         @Override
         void failed(Throwable error) {
-            Disposable t = timer;
-            if (t != null) {
-                t.dispose();
-            }
+            disposeTimer();
             actual.onError(error);
         }
 
         @Override
-        public void run() {
-            if (withdraw(queue, true)) {
-                actual.onError(source.timedOut(maxWait));
-            }
+        void timedOut(Duration maxWait) {
+            actual.onError(source.timedOut(maxWait));
         }
 
         @Override
         public void cancel() {
-            Disposable t = timer;
-            if (t != null) {
-                t.dispose();
-            }
+            disposeTimer();
             if (!withdraw(queue, false) && STATE.compareAndSet(this, GRANTED, RETURNED)) {
                 queue.release();
             }

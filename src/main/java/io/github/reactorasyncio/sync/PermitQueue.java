@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.concurrent.atomic.LongAdder;
 
+import reactor.core.Disposable;
 import reactor.core.publisher.Operators;
 import reactor.core.scheduler.Schedulers;
 import reactor.util.concurrent.Queues;
@@ -637,6 +638,8 @@ final class PermitQueue {
         volatile PermitQueue linkedIn;
         /** Drain owner only: the ancestors holding this queue that this waiter was counted against. */
         PermitScope<?>[] blockingAncestors;
+        /** The pending maximum-wait timer, if any; disposed once the waiter leaves the queue. */
+        private volatile Disposable timer;
 
         /** Called by the drain loop after this waiter moved QUEUED → GRANTED; it now holds one permit. */
         abstract void granted();
@@ -691,6 +694,37 @@ final class PermitQueue {
                 granted();
             } else {
                 queue.release();
+            }
+        }
+
+        /**
+         * As {@link #acquireFrom(PermitQueue)}, giving up after {@code maxWait} (null: never): a timer on
+         * {@link Schedulers#parallel()} withdraws the waiter and calls {@link #timedOut}. Exactly one of
+         * {@link #granted()} and {@link #timedOut} happens, decided by the waiter's CAS.
+         */
+        final void acquireFrom(PermitQueue queue, Duration maxWait) {
+            acquireFrom(queue);
+            if (maxWait != null && state == QUEUED) {
+                Disposable t = Schedulers.parallel().schedule(() -> {
+                    if (withdraw(queue, true)) {
+                        timedOut(maxWait);
+                    }
+                }, maxWait.toNanos(), TimeUnit.NANOSECONDS);
+                timer = t;
+                if (state != QUEUED) {
+                    t.dispose();
+                }
+            }
+        }
+
+        /** Called on the timer's thread once the maximum wait withdrew this waiter; it never held a permit. */
+        abstract void timedOut(Duration maxWait);
+
+        /** Stops the maximum-wait timer, if any: the waiter has left the queue (or is leaving it). */
+        final void disposeTimer() {
+            Disposable t = timer;
+            if (t != null) {
+                t.dispose();
             }
         }
     }

@@ -1,16 +1,13 @@
 package io.github.reactorasyncio.sync;
 
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
-import reactor.core.Disposable;
 import reactor.core.publisher.Operators;
-import reactor.core.scheduler.Schedulers;
 import reactor.util.context.Context;
 import reactor.util.context.ContextView;
 
@@ -62,8 +59,6 @@ final class PermitScope<T> extends PermitQueue.Waiter implements CoreSubscriber<
     private final Object ownerKey;
     /** null: wait for the permit as long as it takes. */
     private final Duration maxWait;
-    /** The pending maximum-wait timer, if any; disposed once the scope leaves the queue. */
-    private volatile Disposable timer;
     /** The Context of the work: the subscriber's, plus this scope; built on first use (most works never ask). */
     private volatile Context context;
     /** The enclosing scope, looked up on first use; {@link #NOT_LOOKED_UP} until then. */
@@ -137,27 +132,12 @@ final class PermitScope<T> extends PermitQueue.Waiter implements CoreSubscriber<
             }
             return;
         }
-        acquireFrom(queue);
-        if (maxWait != null && state == QUEUED) {
-            Disposable t = Schedulers.parallel().schedule(this::timeOut, maxWait.toNanos(), TimeUnit.NANOSECONDS);
-            timer = t;
-            if (state != QUEUED) {
-                t.dispose();
-            }
-        }
+        acquireFrom(queue, maxWait);
     }
 
-    private void timeOut() {
-        if (withdraw(queue, true)) {
-            actual.onError(source.timedOut(maxWait));
-        }
-    }
-
-    private void disposeTimer() {
-        Disposable t = timer;
-        if (t != null) {
-            t.dispose();
-        }
+    @Override
+    void timedOut(Duration maxWait) {
+        actual.onError(source.timedOut(maxWait));
     }
 
     private boolean ancestorHoldsThisQueue() {
