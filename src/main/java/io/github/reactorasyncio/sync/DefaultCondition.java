@@ -86,13 +86,11 @@ final class DefaultCondition implements Condition {
                 });
                 scope.lend();
             });
-            Mono<Void> awaited = signalled.then(reacquire);
-            if (maxWait != null) {
-                awaited = signalled.timeout(maxWait, Mono.defer(() -> reacquire.then(Mono.error(new TimeoutException(
-                        "Condition '" + name + "' was not signalled within " + Names.format(maxWait))))))
-                        .then(reacquire);
-            }
-            return awaited.doOnCancel(() -> {
+            // On timeout: re-acquire first, then fail, so the code after the await runs under the lock.
+            Mono<Void> untilSignal = maxWait == null ? signalled
+                    : signalled.timeout(maxWait, Mono.defer(() -> reacquire.then(Mono.error(new TimeoutException(
+                            "Condition '" + name + "' was not signalled within " + Names.format(maxWait))))));
+            return untilSignal.then(reacquire).doOnCancel(() -> {
                 if (!reclaimed.get()) {
                     // asyncio re-acquires on cancellation; the scope stays correct if it outlives this await.
                     lock.acquire().subscribe(scope::reclaim);
