@@ -1,6 +1,7 @@
 package io.github.reactorasyncio.sync;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
@@ -18,7 +19,10 @@ import reactor.util.context.ContextView;
  * <p><b>Cancellation.</b> Downstream cancel while queued withdraws the node; after the grant it cancels
  * {@code work} and then releases the permit, so the next holder never overlaps with the cancelled one. If the
  * cancel arrives before {@code work} has handed us its subscription, the release is left to {@link #granted()},
- * which runs after {@code work.subscribe} returns: the work never runs without the permit.
+ * which runs after {@code work.subscribe} returns: the work never runs without the permit. Nested scopes keep
+ * that promise for every enclosing permit: a descendant scope announces itself to its ancestors while it
+ * subscribes its work, and a cancelled ancestor whose cancel raced such a grant on another thread leaves its
+ * permit to that descendant, which gives it back once its work's subscription is in place (and cancelled).
  *
  * <p><b>Release exactly once.</b> Every path that gives the permit back goes through a CAS out of
  * {@code GRANTED} (or {@code LENT}, see {@link Condition}), so complete, error and cancel racing each other release
@@ -48,6 +52,9 @@ final class PermitScope<T> extends PermitQueue.Waiter implements CoreSubscriber<
     @SuppressWarnings("rawtypes")
     private static final AtomicReferenceFieldUpdater<PermitScope, Subscription> UPSTREAM =
             AtomicReferenceFieldUpdater.newUpdater(PermitScope.class, Subscription.class, "upstream");
+    @SuppressWarnings("rawtypes")
+    private static final AtomicIntegerFieldUpdater<PermitScope> DESCENDANTS =
+            AtomicIntegerFieldUpdater.newUpdater(PermitScope.class, "descendants");
     @SuppressWarnings("rawtypes")
     private static final AtomicLongFieldUpdater<PermitScope> REQUESTED =
             AtomicLongFieldUpdater.newUpdater(PermitScope.class, "requested");
@@ -89,6 +96,21 @@ final class PermitScope<T> extends PermitQueue.Waiter implements CoreSubscriber<
      * {@code work.subscribe(this)}, cleared when paid.
      */
     private boolean downstreamOwed;
+
+    /**
+     * Descendant scopes (at any depth) inside {@code work.subscribe} right now, in the bits of
+     * {@link #SUBSCRIBING_MASK}, plus {@link #PERMIT_OWED} once a cancel ended this hold while some were, or
+     * {@link #PERMIT_GIVEN_BACK} once the permit went back that way. Invariant: a cancelled scope's permit goes back
+     * exactly once, and only when no descendant is subscribing. Why: a cancel reaches a descendant whose grant is
+     * racing it on another thread after that thread checked for the cancel, so the descendant's work may still be
+     * starting when our cancel returns; giving our permit back then would let the next holder overlap with it.
+     * A hold that ends by its work's own signal gives the permit back at once: the descendant that emitted it may
+     * be subscribing still, on this very thread, and its work is done.
+     */
+    private volatile int descendants;
+    private static final int SUBSCRIBING_MASK = (1 << 29) - 1;
+    private static final int PERMIT_OWED = 1 << 29;
+    private static final int PERMIT_GIVEN_BACK = 1 << 30;
 
     /** null until work subscribes us; Operators.cancelledSubscription() once cancelled. */
     private volatile Subscription upstream;
@@ -181,20 +203,31 @@ final class PermitScope<T> extends PermitQueue.Waiter implements CoreSubscriber<
                 trackedHold = queue.track(holderName(), false);
             }
         }
-        if (upstream == null) {
-            try {
+        PermitScope<?> parent = parentScope();
+        for (PermitScope<?> a = parent; a != null; a = a.parentScope()) {
+            DESCENDANTS.incrementAndGet(a);
+        }
+        try {
+            // Read after announcing ourselves to the ancestors (above): an ancestor's cancel reaches this scope
+            // before that ancestor looks for subscribing descendants, so either we see the cancel here and never
+            // subscribe, or the ancestor sees us and leaves its permit to us (see descendants).
+            if (upstream == null) {
                 work.subscribe(this);
-            } catch (Throwable t) {
-                if (downstreamOwed) {
-                    downstreamOwed = false;
-                    actual.onSubscribe(Operators.emptySubscription());
-                }
-                onError(Operators.onOperatorError(t, currentContext()));
-                return;
+            }
+        } catch (Throwable t) {
+            if (downstreamOwed) {
+                downstreamOwed = false;
+                actual.onSubscribe(Operators.emptySubscription());
+            }
+            onError(Operators.onOperatorError(t, currentContext()));
+            return;
+        } finally {
+            for (PermitScope<?> a = parent; a != null; a = a.parentScope()) {
+                a.descendantSubscribed();
             }
         }
         if (upstream == Operators.cancelledSubscription()) {
-            releaseHold();
+            endHoldOnCancel();
         }
     }
 
@@ -287,7 +320,7 @@ final class PermitScope<T> extends PermitQueue.Waiter implements CoreSubscriber<
         }
         if (s != null) {
             s.cancel();
-            releaseHold();
+            endHoldOnCancel();
         }
         // s == null: granted() has not subscribed work yet, or is doing so now; it releases once subscribe returns.
     }
@@ -298,16 +331,28 @@ final class PermitScope<T> extends PermitQueue.Waiter implements CoreSubscriber<
      * @return whether this call ended the hold (so the terminal signal is ours to forward)
      */
     private boolean releaseHold() {
+        return endHold(false);
+    }
+
+    /**
+     * As {@link #releaseHold()}, for a cancelled scope: its work has been cancelled, but a descendant scope whose
+     * grant raced the cancel on another thread may still be subscribing its work, and the permit stays taken
+     * until it is done (see {@link #descendants}).
+     */
+    private void endHoldOnCancel() {
+        endHold(true);
+    }
+
+    private boolean endHold(boolean cancelled) {
         for (;;) {
             int s = state;
             if (s == GRANTED) {
                 if (STATE.compareAndSet(this, GRANTED, RELEASED)) {
                     leaveHold();
-                    try {
-                        queue.releaseOrThrow();
-                    } catch (IllegalStateException misuse) {
-                        // Someone released a permit they did not own while we held ours; say so, keep our signal.
-                        Operators.onErrorDropped(misuse, currentContext());
+                    if (cancelled) {
+                        givePermitBackOnceNoDescendantSubscribes();
+                    } else {
+                        givePermitBack();
                     }
                     return true;
                 }
@@ -318,6 +363,48 @@ final class PermitScope<T> extends PermitQueue.Waiter implements CoreSubscriber<
             } else {
                 return false;
             }
+        }
+    }
+
+    /**
+     * Gives the permit back now, or, while a descendant scope is inside {@code work.subscribe}, leaves that to the
+     * last such descendant ({@link #descendantSubscribed()}).
+     */
+    private void givePermitBackOnceNoDescendantSubscribes() {
+        for (;;) {
+            int d = descendants;
+            if ((d & SUBSCRIBING_MASK) == 0) {
+                if (DESCENDANTS.compareAndSet(this, d, PERMIT_GIVEN_BACK)) {
+                    givePermitBack();
+                    return;
+                }
+            } else if (DESCENDANTS.compareAndSet(this, d, d | PERMIT_OWED)) {
+                return;
+            }
+        }
+    }
+
+    /** A descendant announced in {@link #granted()} has returned from subscribing its work. */
+    private void descendantSubscribed() {
+        for (;;) {
+            int d = descendants;
+            if (d - 1 == PERMIT_OWED) {
+                if (DESCENDANTS.compareAndSet(this, d, PERMIT_GIVEN_BACK)) {
+                    givePermitBack();
+                    return;
+                }
+            } else if (DESCENDANTS.compareAndSet(this, d, d - 1)) {
+                return;
+            }
+        }
+    }
+
+    private void givePermitBack() {
+        try {
+            queue.releaseOrThrow();
+        } catch (IllegalStateException misuse) {
+            // Someone released a permit they did not own while we held ours; say so, keep our signal.
+            Operators.onErrorDropped(misuse, currentContext());
         }
     }
 

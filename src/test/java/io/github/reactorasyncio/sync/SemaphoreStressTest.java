@@ -10,9 +10,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
+import reactor.test.util.RaceTestUtils;
 
 /**
  * 200,000 {@code withPermit} calls from {@link Schedulers#parallel()} with random cancels (timeouts and disposals
@@ -93,5 +95,44 @@ class SemaphoreStressTest {
             return limited.timeout(Duration.ofNanos(random.nextInt(50_000)), Schedulers.parallel());
         }
         return limited;
+    }
+
+    /**
+     * The outer permit of {@code outer.withPermit(inner.withPermit(work))} goes back only once the inner work can
+     * no longer start: here the inner grant (a release on another thread) races the cancel of the whole, and the
+     * next outer holder, subscribed right after the cancel returns, must find nothing else running. Before the
+     * fix, about one race in 2,500 let the cancelled work start after the outer permit had been handed on (the CI
+     * failure of the fetcher's limit, which nests its own turns and a shared semaphore the same way).
+     */
+    @Test
+    void cancelRacingAnInnerGrantNeverLetsTheInnerWorkOverlapTheNextOuterHolder() {
+        AtomicInteger running = new AtomicInteger();
+        AtomicInteger overlaps = new AtomicInteger();
+        Runnable enter = () -> {
+            if (running.incrementAndGet() > 1) {
+                overlaps.incrementAndGet();
+            }
+        };
+        for (int i = 0; i < 100_000; i++) {
+            Semaphore outer = Semaphore.create("outer", 1);
+            Semaphore inner = Semaphore.create("inner", 1);
+            Permit innerHeldElsewhere = inner.tryAcquire().orElseThrow();
+            Mono<Void> cancelledWork = Mono.<Void>defer(() -> {
+                enter.run();
+                return Mono.never();
+            }).doOnCancel(running::decrementAndGet);
+            Disposable whole = outer.withPermit(inner.withPermit(cancelledWork)).subscribe();
+            RaceTestUtils.race(Schedulers.parallel(), innerHeldElsewhere::release, () -> {
+                whole.dispose();
+                outer.withPermit(Mono.fromRunnable(() -> {
+                    enter.run();
+                    running.decrementAndGet();
+                })).subscribe();
+            });
+            assertThat(outer.availablePermits()).isEqualTo(1);
+            assertThat(inner.availablePermits()).isEqualTo(1);
+        }
+        assertThat(overlaps).as("inner works that ran beside the next outer holder").hasValue(0);
+        assertThat(running).hasValue(0);
     }
 }
