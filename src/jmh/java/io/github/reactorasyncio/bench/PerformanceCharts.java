@@ -73,9 +73,11 @@ public final class PerformanceCharts {
         for (int i = 2; i < args.length; i++) {
             rows.addAll(read(Path.of(args[i])));
         }
-        fastPath(rows, out);
-        contention(rows, out);
-        cancellation(rows, out);
+        if (!rows.isEmpty()) {
+            fastPath(rows, out);
+            contention(rows, out);
+            cancellation(rows, out);
+        }
         if (!args[1].equals("-")) {
             fanout(Path.of(args[1]), out);
         }
@@ -217,7 +219,7 @@ public final class PerformanceCharts {
             byClient.computeIfAbsent(f.get("client"), c -> new LinkedHashMap<>())
                     .put(f.get("scenario"), Double.parseDouble(f.get("rps")));
         }
-        CategoryChart chart = bars("Fan-out against local nginx: requests/s (steady state, after a warm-up pass)",
+        CategoryChart chart = bars("Fan-out against local nginx: requests/s (steady state: the last pass of each process)",
                 "requests/s");
         for (var e : byClient.entrySet()) {
             List<Double> values = new ArrayList<>();

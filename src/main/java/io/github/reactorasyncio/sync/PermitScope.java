@@ -204,30 +204,48 @@ final class PermitScope<T> extends PermitQueue.Waiter implements CoreSubscriber<
             }
         }
         PermitScope<?> parent = parentScope();
-        for (PermitScope<?> a = parent; a != null; a = a.parentScope()) {
-            DESCENDANTS.incrementAndGet(a);
+        if (parent == null) {
+            subscribeWork();
+        } else {
+            subscribeWorkAnnouncedTo(parent);
+        }
+        if (upstream == Operators.cancelledSubscription()) {
+            endHoldOnCancel();
+        }
+    }
+
+    /** Subscribes {@code work} unless this scope was cancelled first; an error thrown by subscribing goes downstream. */
+    private void subscribeWork() {
+        if (upstream != null) {
+            return;
         }
         try {
-            // Read after announcing ourselves to the ancestors (above): an ancestor's cancel reaches this scope
-            // before that ancestor looks for subscribing descendants, so either we see the cancel here and never
-            // subscribe, or the ancestor sees us and leaves its permit to us (see descendants).
-            if (upstream == null) {
-                work.subscribe(this);
-            }
+            work.subscribe(this);
         } catch (Throwable t) {
             if (downstreamOwed) {
                 downstreamOwed = false;
                 actual.onSubscribe(Operators.emptySubscription());
             }
             onError(Operators.onOperatorError(t, currentContext()));
-            return;
+        }
+    }
+
+    /**
+     * {@link #subscribeWork()} with every ancestor told (see {@link #descendants}). The cancel check inside it comes
+     * after the announcement: an ancestor's cancel reaches this scope before that ancestor looks for subscribing
+     * descendants, so either we see the cancel and never subscribe, or the ancestor sees us and leaves its permit
+     * to us.
+     */
+    private void subscribeWorkAnnouncedTo(PermitScope<?> parent) {
+        for (PermitScope<?> a = parent; a != null; a = a.parentScope()) {
+            DESCENDANTS.incrementAndGet(a);
+        }
+        try {
+            subscribeWork();
         } finally {
             for (PermitScope<?> a = parent; a != null; a = a.parentScope()) {
                 a.descendantSubscribed();
             }
-        }
-        if (upstream == Operators.cancelledSubscription()) {
-            endHoldOnCancel();
         }
     }
 
