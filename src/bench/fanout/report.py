@@ -6,7 +6,7 @@ rows = [json.loads(line) for line in open(sys.argv[1]) if line.strip()]
 by = {(r["client"], r["scenario"]): r for r in rows}
 ideal = {"delay50ms-1k-k10": 5.0, "delay50ms-10k-k1000": 0.5}
 
-print("| scenario | client | req/s | seconds | p50 ms | p99 ms | CPU s (pass) | CPU s (process) | peak RSS MB "
+print("| scenario | client | req/s (median pass; range of the measured passes) | seconds | p50 ms | p99 ms | CPU s (pass) | CPU s (process) | peak RSS MB "
       "| vs bare Reactor Netty | vs Python seed | vs ideal time |")
 print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 for r in rows:
@@ -19,7 +19,8 @@ for r in rows:
     vs_bare = f(r["rps"] / bare["rps"], 2) + "×" if bare and r["client"] != "bare" else ""
     vs_py = f(r["rps"] / py["rps"], 2) + "×" if py and r["client"] != "python" else ""
     vs_ideal = f(r["seconds"] / ideal[s], 2) + "×" if s in ideal and "seconds" in r else ""
-    print(f"| {s} | {r['client']} | {f(r['rps'], 0)} | {f(r.get('seconds'), 3)} | {f(r.get('p50_ms'), 2)} "
+    spread = f" ({r['rps_min'] / 1000:.1f}–{r['rps_max'] / 1000:.1f}k)" if "rps_min" in r else ""
+    print(f"| {s} | {r['client']} | {f(r['rps'], 0)}{spread} | {f(r.get('seconds'), 3)} | {f(r.get('p50_ms'), 2)} "
           f"| {f(r.get('p99_ms'), 2)} | {f(r.get('cpu_s'), 2)} | {f(r.get('process_cpu_s'), 2)} "
           f"| {f(r.get('peak_rss_mb'), 0)} | {vs_bare} | {vs_py} | {vs_ideal} |")
 print()
