@@ -9,12 +9,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import reactor.test.scheduler.VirtualTimeScheduler;
 
 /**
  * One test per kind of bad input. Each runs a batch of healthy URLs with the bad ones mixed in, and checks the
@@ -130,6 +133,22 @@ class FetcherFaultTest {
         FetchResult r = batchWith(options, hang).get(hang);
         assertFailure(r, FetchErrorKind.TIMEOUT, "no complete response within PT1S");
         assertThat(r.latency()).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void withATimerSchedulerTheExchangeTimeoutRunsOnItSoVirtualTimeDrivesIt() throws Exception {
+        VirtualTimeScheduler clock = VirtualTimeScheduler.create();
+        FetchOptions options = FetchOptions.builder().concurrency(1).timeout(Duration.ofMinutes(5))
+                .responseTimeout(Duration.ofMinutes(10)).timerScheduler(clock).build();
+        try (Fetcher fetcher = Fetcher.create(options)) {
+            long before = server.statistics().requests();
+            CompletableFuture<FetchResult> result = fetcher.fetch(server.url("/hang")).toFuture();
+            FetcherCancellationTest.eventually("the request reached the server",
+                    () -> server.statistics().requests() > before);
+            assertThat(result).isNotDone();
+            clock.advanceTimeBy(Duration.ofMinutes(5));
+            assertFailure(result.get(10, TimeUnit.SECONDS), FetchErrorKind.TIMEOUT, "no complete response within PT5M");
+        }
     }
 
     @Test
