@@ -19,7 +19,10 @@ for r in rows:
     vs_bare = f(r["rps"] / bare["rps"], 2) + "×" if bare and r["client"] != "bare" else ""
     vs_py = f(r["rps"] / py["rps"], 2) + "×" if py and r["client"] != "python" else ""
     vs_ideal = f(r["seconds"] / ideal[s], 2) + "×" if s in ideal and "seconds" in r else ""
-    spread = f" ({r['rps_min'] / 1000:.1f}–{r['rps_max'] / 1000:.1f}k)" if "rps_min" in r else ""
+    spread = ""
+    if "rps_min" in r:
+        spread = (f" ({r['rps_min'] / 1000:.1f}–{r['rps_max'] / 1000:.1f}k)" if r["rps_max"] >= 1000
+                  else f" ({r['rps_min']:.0f}–{r['rps_max']:.0f})")
     print(f"| {s} | {r['client']} | {f(r['rps'], 0)}{spread} | {f(r.get('seconds'), 3)} | {f(r.get('p50_ms'), 2)} "
           f"| {f(r.get('p99_ms'), 2)} | {f(r.get('cpu_s'), 2)} | {f(r.get('process_cpu_s'), 2)} "
           f"| {f(r.get('peak_rss_mb'), 0)} | {vs_bare} | {vs_py} | {vs_ideal} |")

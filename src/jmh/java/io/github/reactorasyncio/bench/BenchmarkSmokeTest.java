@@ -49,6 +49,7 @@ class BenchmarkSmokeTest {
                 "FastPathBenchmark.bare", "FastPathBenchmark.withPermit", "FastPathBenchmark.resilience4jBulkhead",
                 "FastPathBenchmark.jdkSemaphore",
                 "ContentionBenchmark.withPermit", "ContentionBenchmark.flatMapBaseline",
+                "ContentionBenchmark.flatMapUnlimitedControl",
                 "BlockingPeersBenchmark.resilience4jBulkhead", "BlockingPeersBenchmark.jdkFairSemaphore",
                 "PingPongBenchmark.withPermitSameThread", "PingPongBenchmark.withPermitAcrossThreads",
                 "PingPongBenchmark.concatMapBaseline", "PingPongBenchmark.jdkFairSemaphoreAcrossThreads",
@@ -56,9 +57,9 @@ class BenchmarkSmokeTest {
                 "CancellationStormBenchmark.cancel", "CancellationStormBenchmark.touchBaseline",
                 "DeadlockPolicyBenchmark.uncontended", "DeadlockPolicyBenchmark.uncontendedContextual",
                 "DeadlockPolicyBenchmark.contended");
-        // The contention grid ran every cell: 3 permits x 3 subscriber counts x 2 thread counts, two variants.
+        // The contention grid ran every cell: 3 permits x 3 subscriber counts x 2 thread counts, three variants.
         assertThat(results).filteredOn(r -> r.getParams().getBenchmark().contains(".ContentionBenchmark."))
-                .hasSize(36);
+                .hasSize(54);
     }
 
     @Test

@@ -24,7 +24,8 @@ import reactor.core.scheduler.Schedulers;
  * really queue) and a little outside it. {@code subscribers} items are subscribed at once (flatMap concurrency):
  * {@code same} = as many as permits (nobody waits), {@code 10x} = ten times the permits, {@code 1000} = a
  * thousand. The baseline is the one-pipeline way to bound concurrency, {@code flatMap(f, permits)}, which has no
- * waiters at all. Score: ns per item.
+ * waiters at all; the control runs {@code subscribers} inners with no limiter (it does not bound anything).
+ * Score: ns per item.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -76,6 +77,20 @@ public class ContentionBenchmark {
     public long withPermit() {
         return Flux.range(0, ITEMS)
                 .flatMap(i -> semaphore.withPermit(work(i)), concurrency)
+                .map(Work::outside)
+                .count()
+                .block();
+    }
+
+    /**
+     * The control: as many live inners as {@link #withPermit()} has ({@code subscribers}), and no limiter at all.
+     * {@code withPermit} minus this is what the semaphore costs; this minus {@link #flatMapBaseline()} is what
+     * flatMap itself pays for the extra inners.
+     */
+    @Benchmark
+    public long flatMapUnlimitedControl() {
+        return Flux.range(0, ITEMS)
+                .flatMap(this::work, concurrency)
                 .map(Work::outside)
                 .count()
                 .block();

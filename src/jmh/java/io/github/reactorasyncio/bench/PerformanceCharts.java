@@ -144,6 +144,8 @@ public final class PerformanceCharts {
         chart.getStyler().setLabelsVisible(false);
         List<String> cells = new ArrayList<>(baseline.keySet());
         series(chart, rows, cells, baseline, "ContentionBenchmark.withPermit", "withPermit", true);
+        series(chart, rows, cells, baseline, "ContentionBenchmark.flatMapUnlimitedControl",
+                "flatMap(f, subscribers), no limiter (control)", true);
         series(chart, rows, cells, baseline, "BlockingPeersBenchmark.resilience4jBulkhead",
                 "Resilience4j bulkhead (blocking wait, boundedElastic)", false);
         series(chart, rows, cells, baseline, "BlockingPeersBenchmark.jdkFairSemaphore",
