@@ -89,17 +89,17 @@ public class ContentionBenchmark {
      */
     @Benchmark
     public long flatMapUnlimitedControl() {
-        return Flux.range(0, ITEMS)
-                .flatMap(this::work, concurrency)
-                .map(Work::outside)
-                .count()
-                .block();
+        return flatMapOnly(concurrency);
     }
 
     @Benchmark
     public long flatMapBaseline() {
+        return flatMapOnly(permits);
+    }
+
+    private long flatMapOnly(int inners) {
         return Flux.range(0, ITEMS)
-                .flatMap(this::work, permits)
+                .flatMap(this::work, inners)
                 .map(Work::outside)
                 .count()
                 .block();
