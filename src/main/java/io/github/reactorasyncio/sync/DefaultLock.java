@@ -13,12 +13,17 @@ final class DefaultLock extends PermitSource implements Lock {
 
     @Override
     public <T> Mono<T> withLock(Mono<T> work) {
-        return new ScopedMono<>(work, this, this, null);
+        return new ScopedMono<>(work, this, null);
     }
 
     @Override
     public <T> Flux<T> withLock(Flux<T> work) {
-        return new ScopedFlux<>(work, this, this);
+        return new ScopedFlux<>(work, this);
+    }
+
+    @Override
+    Object scopeKey() {
+        return this;
     }
 
     @Override

@@ -63,9 +63,6 @@ final class PermitScope<T> extends PermitQueue.Waiter implements CoreSubscriber<
     private final Publisher<? extends T> work;
     private final PermitSource source;
     private final PermitQueue queue;
-    private final Object ownerKey;
-    /** null: wait for the permit as long as it takes. */
-    private final Duration maxWait;
     /** The Context of the work: the subscriber's, plus this scope; built on first use (most works never ask). */
     private volatile Context context;
     /** The enclosing scope, looked up on first use; {@link #NOT_LOOKED_UP} until then. */
@@ -118,28 +115,29 @@ final class PermitScope<T> extends PermitQueue.Waiter implements CoreSubscriber<
     private volatile long requested;
 
     /**
-     * @param ownerKey       when non-null, the Context of {@code work} maps it to this scope, so a {@link Condition}
-     *                       on the same lock can find the hold it must lend
      * @param releaseOnValue true for a Mono: its work is done when the value arrives, and what downstream does
      *                       with the value must not run under the permit
-     * @param maxWait        how long to stay queued before failing with a TimeoutException; null waits forever
      */
-    PermitScope(CoreSubscriber<? super T> actual, Publisher<? extends T> work, PermitSource source, Object ownerKey,
-                boolean releaseOnValue, Duration maxWait) {
+    PermitScope(CoreSubscriber<? super T> actual, Publisher<? extends T> work, PermitSource source,
+                boolean releaseOnValue) {
         this.actual = actual;
         this.releaseOnValue = releaseOnValue;
         this.work = work;
         this.source = source;
         this.queue = source.queue;
-        this.ownerKey = ownerKey;
-        this.maxWait = maxWait;
     }
 
     PermitQueue queue() {
         return queue;
     }
 
-    void start() {
+    /**
+     * Takes the permit or queues for it.
+     *
+     * @param maxWait how long to stay queued before failing with a TimeoutException; null waits forever. A parameter,
+     *                not a field: it is only needed here, and every field is paid for by every call
+     */
+    void start(Duration maxWait) {
         if (queue.policy != DeadlockPolicy.REENTRANT && queue.tryAcquire()) {
             // Nobody else has seen this scope yet: no cancel, grant or timeout can race, an ordered store is enough.
             STATE.lazySet(this, GRANTED);
@@ -257,8 +255,9 @@ final class PermitScope<T> extends PermitQueue.Waiter implements CoreSubscriber<
             if (queue.policy != DeadlockPolicy.OFF) {
                 c = Ownership.enter(c, this);
             }
-            if (ownerKey != null) {
-                c = c.put(ownerKey, this);
+            Object key = source.scopeKey();
+            if (key != null) {
+                c = c.put(key, this);
             }
             context = c;
         }

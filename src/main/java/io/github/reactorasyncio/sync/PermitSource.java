@@ -46,6 +46,14 @@ abstract class PermitSource {
         return queue.statistics();
     }
 
+    /**
+     * When non-null, the Context of every {@code withPermit}/{@code withLock} work maps this key to its scope, so a
+     * {@link Condition} on the same lock can find the hold it must lend. Locks use themselves; semaphores have none.
+     */
+    Object scopeKey() {
+        return null;
+    }
+
     /** The failure of an acquire that gave up after {@code maxWait}; names the primitive and its state. */
     TimeoutException timedOut(Duration maxWait) {
         return new TimeoutException("no permit of " + kind + " '" + queue.name + "' within "

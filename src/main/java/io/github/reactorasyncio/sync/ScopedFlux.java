@@ -8,16 +8,14 @@ final class ScopedFlux<T> extends Flux<T> {
 
     private final Flux<? extends T> work;
     private final PermitSource source;
-    private final Object ownerKey;
 
-    ScopedFlux(Flux<? extends T> work, PermitSource source, Object ownerKey) {
+    ScopedFlux(Flux<? extends T> work, PermitSource source) {
         this.work = Names.requireNonNull(work, "work");
         this.source = source;
-        this.ownerKey = ownerKey;
     }
 
     @Override
     public void subscribe(CoreSubscriber<? super T> actual) {
-        new PermitScope<T>(actual, work, source, ownerKey, false, null).start();
+        new PermitScope<T>(actual, work, source, false).start(null);
     }
 }

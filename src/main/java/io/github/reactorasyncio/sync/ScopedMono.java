@@ -10,19 +10,17 @@ final class ScopedMono<T> extends Mono<T> {
 
     private final Mono<? extends T> work;
     private final PermitSource source;
-    private final Object ownerKey;
     /** null: wait for the permit as long as it takes. */
     private final Duration maxWait;
 
-    ScopedMono(Mono<? extends T> work, PermitSource source, Object ownerKey, Duration maxWait) {
+    ScopedMono(Mono<? extends T> work, PermitSource source, Duration maxWait) {
         this.work = Names.requireNonNull(work, "work");
         this.source = source;
-        this.ownerKey = ownerKey;
         this.maxWait = maxWait == null ? null : Names.requireNonNegative(maxWait, "maxWait");
     }
 
     @Override
     public void subscribe(CoreSubscriber<? super T> actual) {
-        new PermitScope<T>(actual, work, source, ownerKey, true, maxWait).start();
+        new PermitScope<T>(actual, work, source, true).start(maxWait);
     }
 }

@@ -16,18 +16,18 @@ abstract sealed class SemaphoreSupport extends PermitSource implements Semaphore
 
     @Override
     public <T> Mono<T> withPermit(Mono<T> work) {
-        return new ScopedMono<>(work, this, null, null);
+        return new ScopedMono<>(work, this, null);
     }
 
     @Override
     public <T> Mono<T> withPermit(Mono<T> work, Duration maxWait) {
         Names.requireNonNull(maxWait, "maxWait");
-        return new ScopedMono<>(work, this, null, maxWait);
+        return new ScopedMono<>(work, this, maxWait);
     }
 
     @Override
     public <T> Flux<T> withPermit(Flux<T> work) {
-        return new ScopedFlux<>(work, this, null);
+        return new ScopedFlux<>(work, this);
     }
 
     @Override
