@@ -7,7 +7,6 @@ import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Operators;
-import reactor.util.context.ContextView;
 
 /**
  * {@code acquire()} / {@code acquire(maxWait)}: emits a {@link Permit} once granted.
@@ -76,19 +75,13 @@ final class AcquireMono extends Mono<Permit> {
         }
 
         @Override
-        ContextView subscriberContext() {
-            return actual.currentContext();
+        CoreSubscriber<?> subscriber() {
+            return actual;
         }
 
         @Override
-        void failed(Throwable error) {
-            disposeTimer();
-            actual.onError(error);
-        }
-
-        @Override
-        void timedOut(Duration maxWait) {
-            actual.onError(source.timedOut(maxWait));
+        PermitSource source() {
+            return source;
         }
 
         @Override

@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.concurrent.atomic.LongAdder;
 
+import reactor.core.CoreSubscriber;
 import reactor.core.Disposable;
 import reactor.core.publisher.Operators;
 import reactor.core.scheduler.Schedulers;
@@ -644,11 +645,22 @@ final class PermitQueue {
         /** Called by the drain loop after this waiter moved QUEUED → GRANTED; it now holds one permit. */
         abstract void granted();
 
+        /** The subscriber that is waiting for the permit. */
+        abstract CoreSubscriber<?> subscriber();
+
+        /** The primitive waited on: it names itself in the timeout's message. */
+        abstract PermitSource source();
+
         /** Called by the drain loop after it withdrew this waiter because waiting could never end. */
-        abstract void failed(Throwable error);
+        final void failed(Throwable error) {
+            disposeTimer();
+            subscriber().onError(error);
+        }
 
         /** The Context of the subscriber that is waiting (not of work run under the permit). */
-        abstract ContextView subscriberContext();
+        final ContextView subscriberContext() {
+            return subscriber().currentContext();
+        }
 
         /** The innermost withPermit/withLock scope this waiter runs inside, if any. */
         PermitScope<?> parentScope() {
@@ -718,7 +730,9 @@ final class PermitQueue {
         }
 
         /** Called on the timer's thread once the maximum wait withdrew this waiter; it never held a permit. */
-        abstract void timedOut(Duration maxWait);
+        private void timedOut(Duration maxWait) {
+            subscriber().onError(source().timedOut(maxWait));
+        }
 
         /** Stops the maximum-wait timer, if any: the waiter has left the queue (or is leaving it). */
         final void disposeTimer() {

@@ -10,7 +10,6 @@ import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Operators;
 import reactor.util.context.Context;
-import reactor.util.context.ContextView;
 
 /**
  * One subscription to {@code withPermit(work)} / {@code withLock(work)}: it is the queue node while waiting, and
@@ -156,8 +155,13 @@ final class PermitScope<T> extends PermitQueue.Waiter implements CoreSubscriber<
     }
 
     @Override
-    void timedOut(Duration maxWait) {
-        actual.onError(source.timedOut(maxWait));
+    CoreSubscriber<?> subscriber() {
+        return actual;
+    }
+
+    @Override
+    PermitSource source() {
+        return source;
     }
 
     private boolean ancestorHoldsThisQueue() {
@@ -177,17 +181,6 @@ final class PermitScope<T> extends PermitQueue.Waiter implements CoreSubscriber<
             parent = p;
         }
         return (PermitScope<?>) p;
-    }
-
-    @Override
-    ContextView subscriberContext() {
-        return actual.currentContext();
-    }
-
-    @Override
-    void failed(Throwable error) {
-        disposeTimer();
-        actual.onError(error);
     }
 
     @Override
