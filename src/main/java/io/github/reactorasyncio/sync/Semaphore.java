@@ -39,7 +39,10 @@ import reactor.core.publisher.Mono;
  *
  * <p>Each termination case of {@link #withPermit(Mono)}: the work completes, errors or is cancelled → the permit
  * is released before the signal reaches downstream (so a downstream that immediately acquires again can get
- * it). Downstream cancels while queued → the waiter is removed and no permit is taken.
+ * it). Downstream cancels while queued → the waiter is removed and no permit is taken. A cancelled scope's work
+ * is cancelled before its permit goes back, and with nested scopes ({@code outer.withPermit(inner.withPermit(w))})
+ * the outer permit also waits for an inner scope whose grant raced the cancel on another thread to have its work
+ * subscribed and cancelled, so the next holder never runs beside work that was still starting.
  */
 public interface Semaphore {
 
