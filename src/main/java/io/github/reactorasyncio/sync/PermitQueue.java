@@ -37,7 +37,12 @@ import reactor.util.context.ContextView;
  * <p><b>Cancellation.</b> A waiter leaves {@code QUEUED} exactly once, by CAS: to {@code GRANTED} (the drain loop
  * took a permit for it) or to {@code WITHDRAWN} (cancel or timeout). The loser of that race learns it from the
  * failed CAS: a drain that loses gives the permit back, a canceller that loses owns a granted permit and must
- * release it. Withdrawn waiters are unlinked in O(1) from the doubly-linked list.
+ * release it. That CAS is all a cancel does to the waiter: it stays linked, skipped by grants, until the drain
+ * loop passes it at the head or sweeps the list, which it does once withdrawn waiters outnumber the live ones
+ * (amortized O(1) per cancel, at most as many stale as live waiters retained). A cancel therefore touches one
+ * object, the waiter, and allocates nothing; the cost of a cancel does not grow with the queue beyond the memory
+ * latency of reaching that object. The exception is a waiter the deadlock accounting counted against its
+ * ancestors ({@link Waiter#countedByAncestors}): the drain loop must uncount it at once, so it is unlinked eagerly.
  *
  * <p><b>Fairness.</b> The fast path is open only while {@link #waiting} is zero; any queued waiter closes it, so a
  * newcomer cannot barge past the queue. Grants are made from the head of the list in arrival order, inside the
@@ -63,6 +68,8 @@ final class PermitQueue {
             AtomicIntegerFieldUpdater.newUpdater(PermitQueue.class, "waiting");
     private static final AtomicIntegerFieldUpdater<PermitQueue> WIP =
             AtomicIntegerFieldUpdater.newUpdater(PermitQueue.class, "wip");
+    private static final AtomicIntegerFieldUpdater<PermitQueue> LINKED_WAITERS =
+            AtomicIntegerFieldUpdater.newUpdater(PermitQueue.class, "linkedWaiters");
     private static final AtomicLong IDS = new AtomicLong();
 
     /**
@@ -94,6 +101,15 @@ final class PermitQueue {
 
     /** Drain-loop ownership and missed-work counter; the owner alone touches {@link #head}/{@link #tail}. */
     private volatile int wip;
+
+    /**
+     * Waiters in the list, live or withdrawn; written by the drain owner only (ordered stores), read by cancellers to
+     * tell how many withdrawn waiters are still linked ({@code linkedWaiters - waiting}, an underestimate while
+     * arrivals are in flight).
+     */
+    volatile int linkedWaiters;
+    /** Set by a canceller when withdrawn waiters outnumber the live ones; the drain loop then sweeps the list. */
+    private volatile boolean sweepRequested;
 
     private final Queue<Waiter> arrivals = Queues.<Waiter>unboundedMultiproducer().get();
     private final Queue<Waiter> withdrawals = Queues.<Waiter>unboundedMultiproducer().get();
@@ -215,6 +231,8 @@ final class PermitQueue {
      * waiter was withdrawn before it could be queued.
      */
     void enqueue(Waiter waiter) {
+        // Decided before the waiter is published (the CAS below), so a canceller sees it (see withdraw).
+        waiter.countedByAncestors = detects && waiter.parentScope() != null;
         WAITING.incrementAndGet(this);
         if (!Waiter.STATE.compareAndSet(waiter, Waiter.INIT, Waiter.QUEUED)) {
             WAITING.decrementAndGet(this);
@@ -239,12 +257,20 @@ final class PermitQueue {
         drain();
     }
 
-    /** Called once by a waiter that moved itself from QUEUED to WITHDRAWN. */
+    /**
+     * Called once by a waiter that moved itself from QUEUED to WITHDRAWN. The waiter stays linked unless the
+     * deadlock accounting must forget it now; the list is swept once withdrawn waiters outnumber live ones.
+     */
     private void withdraw(Waiter waiter, boolean timeout) {
-        WAITING.decrementAndGet(this);
+        int stillWaiting = WAITING.decrementAndGet(this);
         (timeout ? timedOut : cancelled).increment();
-        withdrawals.offer(waiter);
-        drain();
+        if (waiter.countedByAncestors) {
+            withdrawals.offer(waiter);
+            drain();
+        } else if (linkedWaiters - stillWaiting > stillWaiting) {
+            sweepRequested = true;
+            drain();
+        }
     }
 
     private void drain() {
@@ -264,6 +290,10 @@ final class PermitQueue {
                     unlink(w);
                 }
             }
+            if (sweepRequested) {
+                sweepRequested = false;
+                sweepWithdrawn();
+            }
             PermitScope<?> ended;
             while ((ended = endedHolders.poll()) != null) {
                 if (!ended.endedSeen) {
@@ -275,7 +305,14 @@ final class PermitQueue {
                 }
             }
             Waiter first;
-            while ((first = head) != null && takeFree()) {
+            while ((first = head) != null) {
+                if (first.state != Waiter.QUEUED) {
+                    unlink(first);
+                    continue;
+                }
+                if (!takeFree()) {
+                    break;
+                }
                 unlink(first);
                 if (Waiter.STATE.compareAndSet(first, Waiter.QUEUED, Waiter.GRANTED)) {
                     WAITING.decrementAndGet(this);
@@ -409,10 +446,48 @@ final class PermitQueue {
         }
     }
 
+    /**
+     * Unlinks every withdrawn waiter: one walk, paid for by the cancels that made them outnumber the live ones. The
+     * live waiters are relinked to each other; a withdrawn one is only cleared, so a run of them costs one read each.
+     */
+    private void sweepWithdrawn() {
+        Waiter kept = null;
+        int dropped = 0;
+        for (Waiter w = head; w != null; ) {
+            Waiter next = w.next;
+            if (w.state == Waiter.QUEUED) {
+                if (kept == null) {
+                    head = w;
+                } else {
+                    kept.next = w;
+                }
+                w.prev = kept;
+                kept = w;
+            } else {
+                w.prev = null;
+                w.next = null;
+                w.linked = false;
+                if (w.blockingAncestors != null) {
+                    uncountBlockingAncestors(w);
+                }
+                dropped++;
+            }
+            w = next;
+        }
+        if (kept == null) {
+            head = null;
+        } else {
+            kept.next = null;
+        }
+        tail = kept;
+        LINKED_WAITERS.lazySet(this, linkedWaiters - dropped);
+    }
+
     private void link(Waiter w) {
         if (detects) {
             countBlockingAncestors(w);
         }
+        LINKED_WAITERS.lazySet(this, linkedWaiters + 1);
         w.linked = true;
         Waiter last = tail;
         w.prev = last;
@@ -441,6 +516,7 @@ final class PermitQueue {
         w.prev = null;
         w.next = null;
         w.linked = false;
+        LINKED_WAITERS.lazySet(this, linkedWaiters - 1);
         if (w.blockingAncestors != null) {
             uncountBlockingAncestors(w);
         }
@@ -570,12 +646,21 @@ final class PermitQueue {
     SemaphoreStatistics statistics() {
         long s = state;
         int capacity = capacityOf(s);
-        Waiter oldest = head;
+        Waiter oldest = oldestQueued();
         Duration longest = oldest == null ? Duration.ZERO : Duration.ofNanos(Math.max(0, now() - oldest.enqueuedAt));
         int queued = waiting();
         int free = queued > 0 ? 0 : freeOf(s);
         return new SemaphoreStatistics(name, capacity, free, capacity - freeOf(s), queued, longest,
                 cancelled.sum(), timedOut.sum());
+    }
+
+    /** The first waiter still queued, walking past withdrawn ones not unlinked yet (best effort, as snapshot()). */
+    private Waiter oldestQueued() {
+        Waiter w = head;
+        while (w != null && w.state != Waiter.QUEUED) {
+            w = w.next;
+        }
+        return w;
     }
 
     String describe(String kind) {
@@ -629,6 +714,12 @@ final class PermitQueue {
         Waiter prev;
         Waiter next;
         boolean linked;
+        /**
+         * The queue detects deadlocks and this waiter runs inside some scope, so the drain loop may count it against
+         * holding ancestors: a withdrawal must reach the drain loop at once to uncount it (see {@link #withdraw}).
+         * Written before the waiter is published; false for every waiter of a queue that does not detect.
+         */
+        boolean countedByAncestors;
         /** Set before the waiter is published to the drain loop. */
         long enqueuedAt;
         /**

@@ -6,8 +6,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -66,6 +68,42 @@ class DeadlockDetectionTest {
             assertThat(r.policy()).isEqualTo(DeadlockPolicy.DETECT);
             assertThat(r.holders()).hasSize(10);
         });
+    }
+
+    @Test
+    void aQueuedChildThatTimesOutStopsCountingAgainstItsParentAtOnce() {
+        VirtualTimeScheduler clock = VirtualTimeScheduler.getOrSet();
+        try {
+            Semaphore sem = Semaphore.create("pool", 2, DeadlockPolicy.DETECT);
+            AtomicReference<Throwable> failed = new AtomicReference<>();
+            // parent-1 holds a permit; after 1 s its child queues, gives up after another 1 s, and the parent holds on.
+            Disposable first = sem.withPermit(Mono.delay(Duration.ofSeconds(1))
+                            .then(sem.withPermit(Mono.never(), Duration.ofSeconds(1)))
+                            .onErrorResume(TimeoutException.class, e -> Mono.never()))
+                    .contextWrite(Context.of(Semaphore.HOLDER_KEY, "parent-1"))
+                    .subscribe(v -> { }, failed::set);
+            // parent-2 holds the other permit; its child queues at 3 s.
+            Disposable second = sem.withPermit(Mono.delay(Duration.ofSeconds(3)).then(sem.withPermit(Mono.never())))
+                    .contextWrite(Context.of(Semaphore.HOLDER_KEY, "parent-2"))
+                    .subscribe(v -> { }, failed::set);
+            // A plain waiter ahead of both children keeps the queue's head live, so only the timeout can uncount.
+            Disposable plain = sem.acquire().subscribe();
+
+            clock.advanceTimeBy(Duration.ofSeconds(2));
+            assertThat(sem.waiting()).as("parent-1's child timed out").isOne();
+            clock.advanceTimeBy(Duration.ofSeconds(1));
+            assertThat(sem.waiting()).isEqualTo(2);
+            assertThat(failed).as("one of two holders waits on its child: no deadlock").hasValue(null);
+            assertThat(reports).isEmpty();
+
+            plain.dispose();
+            second.dispose();
+            first.dispose();
+            assertThat(sem.availablePermits()).isEqualTo(2);
+            assertThat(sem.waiting()).isZero();
+        } finally {
+            VirtualTimeScheduler.reset();
+        }
     }
 
     @Test

@@ -22,6 +22,7 @@ import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
+import reactor.test.scheduler.VirtualTimeScheduler;
 import reactor.test.util.RaceTestUtils;
 import reactor.util.context.Context;
 
@@ -179,6 +180,62 @@ class SemaphoreTest {
         holder.release();
         assertThat(ran).hasValue(0);
         assertThat(sem.availablePermits()).isEqualTo(1);
+    }
+
+    @Test
+    void cancelledWaitersStayLinkedUntilTheyOutnumberTheLiveOnesAndAGrantSkipsThem() {
+        Semaphore sem = Semaphore.create("sweep", 0);
+        PermitQueue queue = ((PermitSource) sem).queue;
+        List<Integer> ran = new CopyOnWriteArrayList<>();
+        Disposable[] waiters = new Disposable[10];
+        for (int i = 0; i < waiters.length; i++) {
+            int id = i;
+            waiters[i] = sem.withPermit(Mono.fromRunnable(() -> ran.add(id))).subscribe();
+        }
+        for (int i = 0; i < 5; i++) {
+            waiters[i].dispose();
+        }
+        assertThat(sem.waiting()).isEqualTo(5);
+        assertThat(queue.linkedWaiters).as("a cancel only marks its waiter").isEqualTo(10);
+
+        waiters[5].dispose();
+        assertThat(sem.waiting()).isEqualTo(4);
+        assertThat(queue.linkedWaiters).as("6 withdrawn outnumber 4 live: swept").isEqualTo(4);
+
+        waiters[6].dispose();
+        assertThat(queue.linkedWaiters).isEqualTo(4);
+        sem.release();
+        assertThat(ran).containsExactly(7, 8, 9);
+        assertThat(queue.linkedWaiters).isZero();
+        assertThat(sem.availablePermits()).isEqualTo(1);
+        assertThat(sem.statistics().cancelled()).isEqualTo(7);
+    }
+
+    @Test
+    void aQueueEmptiedByCancelsKeepsNoWaiterAndTheLongestWaitIgnoresWithdrawnOnes() {
+        VirtualTimeScheduler clock = VirtualTimeScheduler.getOrSet();
+        try {
+            Semaphore sem = Semaphore.create("emptied", 0);
+            PermitQueue queue = ((PermitSource) sem).queue;
+            Disposable oldest = sem.withPermit(Mono.empty()).subscribe();
+            clock.advanceTimeBy(Duration.ofSeconds(5));
+            Disposable middle = sem.withPermit(Mono.empty()).subscribe();
+            clock.advanceTimeBy(Duration.ofSeconds(2));
+            Disposable newest = sem.withPermit(Mono.empty()).subscribe();
+            assertThat(sem.statistics().longestWait()).isEqualTo(Duration.ofSeconds(7));
+
+            oldest.dispose();
+            assertThat(queue.linkedWaiters).as("withdrawn head still linked").isEqualTo(3);
+            assertThat(sem.statistics().longestWait()).isEqualTo(Duration.ofSeconds(2));
+
+            middle.dispose();
+            newest.dispose();
+            assertThat(sem.waiting()).isZero();
+            assertThat(queue.linkedWaiters).as("nothing kept once nobody waits").isZero();
+            assertThat(sem.statistics().longestWait()).isZero();
+        } finally {
+            VirtualTimeScheduler.reset();
+        }
     }
 
     @Test
