@@ -69,7 +69,10 @@ curl -sf "$BASE/delay" >/dev/null
 mvn -q test-compile
 mvn -q dependency:build-classpath -Dmdep.outputFile="$OUT/cp.txt" -Dmdep.includeScope=test >/dev/null
 CP=$ROOT/target/test-classes:$ROOT/target/classes:$(cat "$OUT/cp.txt")
-JAVA_OPTS=${FANOUT_JAVA_OPTS:-"-Xmx1g"}
+# Both JVM clients (and the cold runs) get the same flags. Parallel GC: on 2 cores G1's concurrent work and barriers
+# cost both JVM clients ~15-25 % more CPU per request (docs/performance.md, "The collector");
+# FANOUT_JAVA_OPTS="-Xmx1g" measures with the JVM's default (G1).
+JAVA_OPTS=${FANOUT_JAVA_OPTS:-"-Xmx1g -XX:+UseParallelGC"}
 
 # run NAME SCENARIO -- command...: /usr/bin/time -v around the client; its JSON lines tagged and kept.
 run() {

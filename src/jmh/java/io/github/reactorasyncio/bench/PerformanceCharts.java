@@ -221,7 +221,7 @@ public final class PerformanceCharts {
             byClient.computeIfAbsent(f.get("client"), c -> new LinkedHashMap<>())
                     .put(f.get("scenario"), Double.parseDouble(f.get("rps")));
         }
-        CategoryChart chart = bars("Fan-out against local nginx: requests/s (steady state: the last pass of each process)",
+        CategoryChart chart = bars("Fan-out against local nginx: requests/s (steady state: median of the last 5 passes of each process)",
                 "requests/s");
         for (var e : byClient.entrySet()) {
             List<Double> values = new ArrayList<>();
