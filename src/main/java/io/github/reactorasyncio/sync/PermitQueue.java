@@ -103,9 +103,9 @@ final class PermitQueue {
     private volatile int wip;
 
     /**
-     * Waiters in the list, live or withdrawn; written by the drain owner only (ordered stores), read by cancellers to
-     * tell how many withdrawn waiters are still linked ({@code linkedWaiters - waiting}, an underestimate while
-     * arrivals are in flight).
+     * Waiters in the list, live or withdrawn; written by the drain owner only, read by cancellers to tell how many
+     * withdrawn waiters are still linked ({@code linkedWaiters - waiting}, an underestimate while arrivals are in
+     * flight). Package-private for tests.
      */
     volatile int linkedWaiters;
     /** Set by a canceller when withdrawn waiters outnumber the live ones; the drain loop then sweeps the list. */
@@ -487,7 +487,10 @@ final class PermitQueue {
         if (detects) {
             countBlockingAncestors(w);
         }
-        LINKED_WAITERS.lazySet(this, linkedWaiters + 1);
+        // A volatile store, not an ordered one: a canceller CASes its waiter, then reads this count; we store it,
+        // then read that waiter's state at the head. One of us sees the other, so a waiter withdrawn just after it
+        // was linked is swept by the canceller or unlinked by this drain, never left behind in an emptied queue.
+        linkedWaiters = linkedWaiters + 1;
         w.linked = true;
         Waiter last = tail;
         w.prev = last;

@@ -65,6 +65,7 @@ class SemaphoreStressTest {
         assertThat(failed.sum()).as("errors exercised").isGreaterThan(CALLS / 20);
         assertThat(sem.availablePermits()).isEqualTo(PERMITS);
         assertThat(sem.waiting()).isZero();
+        assertThat(((PermitSource) sem).queue.linkedWaiters).as("withdrawn waiters left linked").isZero();
         assertThat(sem.statistics().capacity()).isEqualTo(PERMITS);
     }
 
