@@ -451,6 +451,7 @@ class LockTest {
 
             assertThat(lock.locked()).as("round %d: locked", i).isFalse();
             assertThat(lock.waiting()).as("round %d: waiting", i).isZero();
+            assertThat(((PermitSource) lock).queue.linkedWaiters).as("round %d: left linked", i).isZero();
         }
     }
 
@@ -469,6 +470,7 @@ class LockTest {
             assertThat(lock.waiting()).as("round %d: waiting", i).isZero();
             next.get().release();
             assertThat(lock.locked()).as("round %d: locked", i).isFalse();
+            assertThat(((PermitSource) lock).queue.linkedWaiters).as("round %d: left linked", i).isZero();
         }
     }
 

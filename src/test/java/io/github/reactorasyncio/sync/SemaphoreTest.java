@@ -241,6 +241,7 @@ class SemaphoreTest {
     @Test
     void cancelRacingAGrantNeverLosesOrLeaksAPermit() {
         Semaphore sem = Semaphore.create("race", 1);
+        PermitQueue queue = ((PermitSource) sem).queue;
         AtomicInteger ran = new AtomicInteger();
         for (int i = 0; i < 20_000; i++) {
             Permit holder = sem.tryAcquire().orElseThrow();
@@ -250,6 +251,7 @@ class SemaphoreTest {
             rawWaiter.dispose();
             assertThat(sem.waiting()).as("round %d", i).isZero();
             assertThat(sem.availablePermits()).as("round %d", i).isEqualTo(1);
+            assertThat(queue.linkedWaiters).as("round %d: withdrawn waiters left linked", i).isZero();
         }
         assertThat(sem.statistics().capacity()).isEqualTo(1);
     }
