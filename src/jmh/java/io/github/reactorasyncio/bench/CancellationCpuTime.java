@@ -34,7 +34,7 @@ public final class CancellationCpuTime {
         System.out.printf(Locale.ROOT, "%-10s %18s %24s %16s %20s%n", "queued", "cancel half ns", "cancel the rest ns",
                 "touch ns", "reach+CAS floor ns");
         for (int queued : sizes) {
-            int rounds = Math.max(5, 2_000_000 / queued);
+            int rounds = Math.max(5, Math.min(2_000, 2_000_000 / queued));
             double[] cancelHalf = new double[rounds];
             double[] cancelRest = new double[rounds];
             double[] touch = new double[rounds];
