@@ -39,7 +39,8 @@ import reactor.util.context.ContextView;
  * failed CAS: a drain that loses gives the permit back, a canceller that loses owns a granted permit and must
  * release it. That CAS is all a cancel does to the waiter: it stays linked, skipped by grants, until the drain
  * loop passes it at the head or sweeps the list, which it does once withdrawn waiters outnumber the live ones
- * (amortized O(1) per cancel, at most as many stale as live waiters retained). A cancel therefore touches one
+ * (amortized O(1) per cancel, at most as many stale as live waiters retained). A withdrawn head is unlinked at
+ * once, so the head is the oldest live waiter (statistics read its wait). A cancel therefore touches one
  * object, the waiter, and allocates nothing; the cost of a cancel does not grow with the queue beyond the memory
  * latency of reaching that object. The exception is a waiter the deadlock accounting counted against its
  * ancestors ({@link Waiter#countedByAncestors}): the drain loop must uncount it at once, so it is unlinked eagerly.
@@ -259,7 +260,8 @@ final class PermitQueue {
 
     /**
      * Called once by a waiter that moved itself from QUEUED to WITHDRAWN. The waiter stays linked unless the
-     * deadlock accounting must forget it now; the list is swept once withdrawn waiters outnumber live ones.
+     * deadlock accounting must forget it now or it is the head; the list is swept once withdrawn waiters outnumber
+     * live ones.
      */
     private void withdraw(Waiter waiter, boolean timeout) {
         int stillWaiting = WAITING.decrementAndGet(this);
@@ -269,6 +271,10 @@ final class PermitQueue {
             drain();
         } else if (linkedWaiters - stillWaiting > stillWaiting) {
             sweepRequested = true;
+            drain();
+        } else if (head == waiter) {
+            // The oldest waiter left (a maxWait timing out, typically): the drain loop unlinks it now, so the head
+            // stays the oldest live waiter and statistics() finds it without walking.
             drain();
         }
     }

@@ -183,7 +183,7 @@ class SemaphoreTest {
     }
 
     @Test
-    void cancelledWaitersStayLinkedUntilTheyOutnumberTheLiveOnesAndAGrantSkipsThem() {
+    void cancelledWaitersStayLinkedUntilTheyOutnumberTheLiveOnesOrReachTheHead() {
         Semaphore sem = Semaphore.create("sweep", 0);
         PermitQueue queue = ((PermitSource) sem).queue;
         List<Integer> ran = new CopyOnWriteArrayList<>();
@@ -192,18 +192,18 @@ class SemaphoreTest {
             int id = i;
             waiters[i] = sem.withPermit(Mono.fromRunnable(() -> ran.add(id))).subscribe();
         }
-        for (int i = 0; i < 5; i++) {
+        for (int i = 1; i <= 5; i++) {
             waiters[i].dispose();
         }
         assertThat(sem.waiting()).isEqualTo(5);
-        assertThat(queue.linkedWaiters).as("a cancel only marks its waiter").isEqualTo(10);
+        assertThat(queue.linkedWaiters).as("a cancel behind the head only marks its waiter").isEqualTo(10);
 
-        waiters[5].dispose();
+        waiters[6].dispose();
         assertThat(sem.waiting()).isEqualTo(4);
         assertThat(queue.linkedWaiters).as("6 withdrawn outnumber 4 live: swept").isEqualTo(4);
 
-        waiters[6].dispose();
-        assertThat(queue.linkedWaiters).isEqualTo(4);
+        waiters[0].dispose();
+        assertThat(queue.linkedWaiters).as("a withdrawn head is unlinked at once").isEqualTo(3);
         sem.release();
         assertThat(ran).containsExactly(7, 8, 9);
         assertThat(queue.linkedWaiters).isZero();
@@ -212,7 +212,7 @@ class SemaphoreTest {
     }
 
     @Test
-    void aQueueEmptiedByCancelsKeepsNoWaiterAndTheLongestWaitIgnoresWithdrawnOnes() {
+    void aQueueEmptiedByCancelsKeepsNoWaiterAndTheLongestWaitIsTheOldestLiveOne() {
         VirtualTimeScheduler clock = VirtualTimeScheduler.getOrSet();
         try {
             Semaphore sem = Semaphore.create("emptied", 0);
@@ -224,11 +224,13 @@ class SemaphoreTest {
             Disposable newest = sem.withPermit(Mono.empty()).subscribe();
             assertThat(sem.statistics().longestWait()).isEqualTo(Duration.ofSeconds(7));
 
-            oldest.dispose();
-            assertThat(queue.linkedWaiters).as("withdrawn head still linked").isEqualTo(3);
-            assertThat(sem.statistics().longestWait()).isEqualTo(Duration.ofSeconds(2));
-
             middle.dispose();
+            assertThat(queue.linkedWaiters).as("withdrawn, still linked").isEqualTo(3);
+            assertThat(sem.statistics().longestWait()).isEqualTo(Duration.ofSeconds(7));
+            oldest.dispose();
+            assertThat(queue.linkedWaiters).as("head and the withdrawn one behind it unlinked").isOne();
+            assertThat(sem.statistics().longestWait()).isZero();
+
             newest.dispose();
             assertThat(sem.waiting()).isZero();
             assertThat(queue.linkedWaiters).as("nothing kept once nobody waits").isZero();
