@@ -70,7 +70,7 @@ mvn -q test-compile
 mvn -q dependency:build-classpath -Dmdep.outputFile="$OUT/cp.txt" -Dmdep.includeScope=test >/dev/null
 CP=$ROOT/target/test-classes:$ROOT/target/classes:$(cat "$OUT/cp.txt")
 # Both JVM clients (and the cold runs) get the same flags. Parallel GC: on 2 cores G1's concurrent work and barriers
-# cost both JVM clients ~15-25 % more CPU per request (docs/performance.md, "The collector");
+# cost both JVM clients 10-25 % more CPU per request (docs/performance.md, "The collector");
 # FANOUT_JAVA_OPTS="-Xmx1g" measures with the JVM's default (G1).
 JAVA_OPTS=${FANOUT_JAVA_OPTS:-"-Xmx1g -XX:+UseParallelGC"}
 

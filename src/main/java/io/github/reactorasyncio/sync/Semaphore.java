@@ -22,8 +22,8 @@ import reactor.core.publisher.Mono;
  *       that arrives while others are queued queues behind them even if a permit happens to be free.
  *       {@link #tryAcquire()} respects the queue too.</li>
  *   <li><b>Cancellation never loses or leaks a permit.</b> Cancelling a queued acquire is O(1) and allocates nothing
- *       (the withdrawn waiter is unlinked later, when a grant reaches it or an amortized sweep runs). If the
- *       cancel races a grant, the granted permit is released at once and passes to the next waiter.
+ *       (a withdrawn head is unlinked at once, any other waiter when it reaches the head or an amortized sweep
+ *       runs). If the cancel races a grant, the granted permit is released at once and passes to the next waiter.
  *       {@link #withPermit(Mono)} releases exactly once on complete, error or downstream cancel, including a
  *       cancel while still queued and an inner publisher that throws when subscribed.</li>
  *   <li><b>Non-blocking.</b> No method parks a thread; all of them are safe on Netty event loops. A granted
