@@ -470,12 +470,7 @@ final class PermitQueue {
                 w.prev = kept;
                 kept = w;
             } else {
-                w.prev = null;
-                w.next = null;
-                w.linked = false;
-                if (w.blockingAncestors != null) {
-                    uncountBlockingAncestors(w);
-                }
+                forget(w);
                 dropped++;
             }
             w = next;
@@ -522,10 +517,15 @@ final class PermitQueue {
         } else {
             after.prev = before;
         }
+        forget(w);
+        LINKED_WAITERS.lazySet(this, linkedWaiters - 1);
+    }
+
+    /** A waiter taken out of the list: no links left to it or from it, and no ancestor counts it any more. */
+    private void forget(Waiter w) {
         w.prev = null;
         w.next = null;
         w.linked = false;
-        LINKED_WAITERS.lazySet(this, linkedWaiters - 1);
         if (w.blockingAncestors != null) {
             uncountBlockingAncestors(w);
         }
