@@ -13,12 +13,12 @@ final class DefaultLock extends PermitSource implements Lock {
 
     @Override
     public <T> Mono<T> withLock(Mono<T> work) {
-        return new ScopedMono<>(work, this, null);
+        return PermitScope.mono(work, monoPlan);
     }
 
     @Override
     public <T> Flux<T> withLock(Flux<T> work) {
-        return new ScopedFlux<>(work, this);
+        return new ScopedFlux<>(work, fluxPlan);
     }
 
     @Override

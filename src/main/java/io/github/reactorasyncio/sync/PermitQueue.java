@@ -302,10 +302,11 @@ final class PermitQueue {
             }
             PermitScope<?> ended;
             while ((ended = endedHolders.poll()) != null) {
-                if (!ended.endedSeen) {
-                    ended.endedSeen = true;
-                    if (ended.countedBlocked) {
-                        ended.countedBlocked = false;
+                PermitScope.HoldRecord r = ended.record();
+                if (!r.endedSeen) {
+                    r.endedSeen = true;
+                    if (r.countedBlocked) {
+                        r.countedBlocked = false;
                         blockedHolders--;
                     }
                 }
@@ -423,7 +424,8 @@ final class PermitQueue {
                 }
                 return false;
             }
-            Waiter next = holder.blockedOn;
+            PermitScope.HoldRecord held = holder.recordIfAny();
+            Waiter next = held == null ? null : held.blockedOn;
             PermitQueue nextLock = next == null ? null : next.linkedIn;
             if (nextLock == null || next.state != Waiter.QUEUED || !nextLock.tracksOwner) {
                 return false;
@@ -541,15 +543,16 @@ final class PermitQueue {
         w.linkedIn = this;
         List<PermitScope<?>> blocking = null;
         for (PermitScope<?> a = w.parentScope(); a != null; a = a.parentScope()) {
-            a.blockedOn = w;
+            PermitScope.HoldRecord r = a.record();
+            r.blockedOn = w;
             if (a.queue() == this) {
-                a.queuedDescendants++;
+                r.queuedDescendants++;
                 if (blocking == null) {
                     blocking = new ArrayList<>(2);
                 }
                 blocking.add(a);
-                if (a.queuedDescendants == 1 && !a.endedSeen && a.holds()) {
-                    a.countedBlocked = true;
+                if (r.queuedDescendants == 1 && !r.endedSeen && a.holds()) {
+                    r.countedBlocked = true;
                     blockedHolders++;
                 }
             }
@@ -559,14 +562,16 @@ final class PermitQueue {
 
     private void uncountBlockingAncestors(Waiter w) {
         for (PermitScope<?> a = w.parentScope(); a != null; a = a.parentScope()) {
-            if (a.blockedOn == w) {
-                a.blockedOn = null;
+            PermitScope.HoldRecord r = a.record();
+            if (r.blockedOn == w) {
+                r.blockedOn = null;
             }
         }
         for (PermitScope<?> a : w.blockingAncestors) {
-            a.queuedDescendants--;
-            if (a.queuedDescendants == 0 && a.countedBlocked) {
-                a.countedBlocked = false;
+            PermitScope.HoldRecord r = a.record();
+            r.queuedDescendants--;
+            if (r.queuedDescendants == 0 && r.countedBlocked) {
+                r.countedBlocked = false;
                 blockedHolders--;
             }
         }
@@ -630,7 +635,8 @@ final class PermitQueue {
         long now = now();
         List<PrimitiveSnapshot.Holder> holders = new ArrayList<>();
         PermitScope<?> lockOwner = owner;
-        if (lockOwner != null && lockOwner.trackedHold == null) {
+        PermitScope.HoldRecord ownerRecord = lockOwner == null ? null : lockOwner.recordIfAny();
+        if (lockOwner != null && (ownerRecord == null || ownerRecord.trackedHold == null)) {
             holders.add(new PrimitiveSnapshot.Holder(lockOwner.holderName(), Optional.empty(), false));
         }
         trackedHolds.stream()
@@ -754,6 +760,11 @@ final class PermitQueue {
         /** Called by the drain loop after it withdrew this waiter because waiting could never end. */
         final void failed(Throwable error) {
             disposeTimer();
+            fail(error);
+        }
+
+        /** Ends a waiter that never held a permit (a deadlock or its maximum wait) with {@code error}. */
+        void fail(Throwable error) {
             subscriber().onError(error);
         }
 
@@ -831,7 +842,7 @@ final class PermitQueue {
 
         /** Called on the timer's thread once the maximum wait withdrew this waiter; it never held a permit. */
         private void timedOut(Duration maxWait) {
-            subscriber().onError(source().timedOut(maxWait));
+            fail(source().timedOut(maxWait));
         }
 
         /** Stops the maximum-wait timer, if any: the waiter has left the queue (or is leaving it). */

@@ -8,12 +8,21 @@ import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
+import reactor.core.publisher.Mono;
 import reactor.core.publisher.Operators;
 import reactor.util.context.Context;
 
 /**
- * One subscription to {@code withPermit(work)} / {@code withLock(work)}: it is the queue node while waiting, and
- * the subscriber of {@code work} while holding the permit.
+ * One subscription to {@code withPermit(work)} / {@code withLock(work)}: the subscriber of {@code work} while
+ * holding the permit, and the Mono that {@code withPermit(Mono)} returns.
+ *
+ * <p><b>Allocation.</b> The uncontended path allocates this object alone. {@code withPermit(Mono)} returns it
+ * unclaimed, and its first subscription runs in it (claimed by one CAS); later subscriptions, and every
+ * subscription of {@code withPermit(Flux)}, get a fresh one. What only some holds need lives elsewhere: the queue
+ * node ({@link QueueNode}) is allocated when the permit is not free at once, and the {@link HoldRecord} (nested
+ * descendants, diagnostics, the work's Context) when something first asks for it. Once its subscription has ended,
+ * the scope forgets its subscriber, so a {@code withPermit} Mono kept for re-subscription keeps only its work and
+ * its primitive reachable.
  *
  * <p><b>Cancellation.</b> Downstream cancel while queued withdraws the node; after the grant it cancels
  * {@code work} and then releases the permit, so the next holder never overlaps with the cancelled one. If the
@@ -35,170 +44,164 @@ import reactor.util.context.Context;
  * <p><b>Fast path.</b> When a permit is free at subscription, the scope takes it before anyone else has seen the
  * scope, so nothing can race the grant: {@code work} is subscribed first and downstream receives its
  * {@code onSubscribe} from inside work's (as a plain operator does), after which every request goes straight to
- * work's subscription. That leaves three atomic operations per uncontended call: take, end the hold, give back.
- * A scope that may queue must be cancellable while it waits, so it hands itself downstream first and buffers
- * demand.
+ * work's subscription. That leaves three atomic operations per uncontended call (take, end the hold, give back),
+ * plus the claim of a {@code withPermit(Mono)}. A scope that may queue must be cancellable while it waits, so it
+ * hands itself downstream first and buffers demand in its node.
  */
-final class PermitScope<T> extends PermitQueue.Waiter implements CoreSubscriber<T>, Subscription {
+final class PermitScope<T> extends Mono<T> implements CoreSubscriber<T>, Subscription {
 
+    /** A {@code withPermit(Mono)} nobody has subscribed to yet: its first subscription claims it. */
+    private static final int UNCLAIMED = 0;
+    /** Claimed by a subscription that holds no permit yet (taking one, or queued through {@link #node}). */
+    private static final int WAITING = 1;
+    /** Holds one permit of its own. */
+    private static final int GRANTED = 2;
     /** The permit was returned; terminal. */
-    private static final int RELEASED = FIRST_SUBCLASS_STATE;
+    private static final int RELEASED = 3;
     /** A Condition await released the lock on this scope's behalf and has not re-acquired it yet. */
-    private static final int LENT = FIRST_SUBCLASS_STATE + 1;
+    private static final int LENT = 4;
     /** REENTRANT: an ancestor holds a permit of this queue; the work runs under it and nothing is released. */
-    private static final int BORROWED = FIRST_SUBCLASS_STATE + 2;
+    private static final int BORROWED = 5;
 
+    /** Granted before downstream had this scope: its {@code onSubscribe} is owed (see {@link #flags}). */
+    private static final byte DOWNSTREAM_OWED = 1;
+    /** A Mono's value released the hold; the onComplete that follows forwards without releasing. */
+    private static final byte RELEASED_BY_VALUE = 2;
+
+    @SuppressWarnings("rawtypes")
+    private static final AtomicIntegerFieldUpdater<PermitScope> STATE =
+            AtomicIntegerFieldUpdater.newUpdater(PermitScope.class, "state");
     @SuppressWarnings("rawtypes")
     private static final AtomicReferenceFieldUpdater<PermitScope, Subscription> UPSTREAM =
             AtomicReferenceFieldUpdater.newUpdater(PermitScope.class, Subscription.class, "upstream");
     @SuppressWarnings("rawtypes")
-    private static final AtomicIntegerFieldUpdater<PermitScope> DESCENDANTS =
-            AtomicIntegerFieldUpdater.newUpdater(PermitScope.class, "descendants");
-    @SuppressWarnings("rawtypes")
-    private static final AtomicLongFieldUpdater<PermitScope> REQUESTED =
-            AtomicLongFieldUpdater.newUpdater(PermitScope.class, "requested");
+    private static final AtomicReferenceFieldUpdater<PermitScope, HoldRecord> RECORD =
+            AtomicReferenceFieldUpdater.newUpdater(PermitScope.class, HoldRecord.class, "record");
 
-    private final CoreSubscriber<? super T> actual;
+    // Every field is paid for by every uncontended call: seven references, the state and the flags fill 48 bytes.
+
     private final Publisher<? extends T> work;
-    private final PermitSource source;
-    private final PermitQueue queue;
-    /** The Context of the work: the subscriber's, plus this scope; built on first use (most works never ask). */
-    private volatile Context context;
-    /** The enclosing scope, looked up on first use; {@link #NOT_LOOKED_UP} until then. */
-    private Object parent = NOT_LOOKED_UP;
-    private static final Object NOT_LOOKED_UP = new Object();
-
+    private final Plan plan;
+    /** UNCLAIMED → WAITING → GRANTED | BORROWED → RELEASED, with GRANTED ⇄ LENT; a fresh scope starts WAITING. */
+    private volatile int state;
     /**
-     * Descendants of this scope queued on this scope's queue. Written by that queue's drain loop only; volatile
-     * because {@link #releaseHold()} reads it to decide whether the drain loop must hear of this hold's end.
+     * {@link #DOWNSTREAM_OWED}, {@link #RELEASED_BY_VALUE}: written and read only by the thread that subscribes the
+     * scope or delivers work's signals, which the Reactive Streams rules serialize.
      */
-    volatile int queuedDescendants;
-    /** Drain owner of {@link #queue()} only: counted in its blocked holders. */
-    boolean countedBlocked;
-    /** Drain owner of {@link #queue()} only: this hold's end was processed; never counted again. */
-    boolean endedSeen;
-    /** A descendant queued on some primitive (the latest one), for lock-cycle walks; null when none is known. */
-    volatile PermitQueue.Waiter blockedOn;
-    /** This hold as recorded for {@link Diagnostics#snapshot()}; null unless holder tracking was on at the grant. */
-    volatile PermitQueue.TrackedHold trackedHold;
-
-    /** Mono work is finished at its value: the permit is released before the value goes downstream. */
-    private final boolean releaseOnValue;
-    /** Set in onNext when {@link #releaseOnValue} released the hold; read by the onComplete that follows. */
-    private boolean releasedByValue;
+    private byte flags;
     /**
-     * Granted on the fast path before downstream had this scope: downstream's {@code onSubscribe} is still owed,
-     * and is paid in {@link #onSubscribe} (or before the error if subscribing work throws). Written before
-     * {@code work.subscribe(this)}, cleared when paid.
+     * Downstream; set when the scope is claimed, before anyone else can see the scope, and replaced by
+     * {@link Operators#emptySubscriber()} once the subscription has ended (a late signal goes nowhere, as the rules
+     * allow after a cancel).
      */
-    private boolean downstreamOwed;
-
-    /**
-     * Descendant scopes (at any depth) inside {@code work.subscribe} right now, in the bits of
-     * {@link #SUBSCRIBING_MASK}, plus {@link #PERMIT_OWED} once a cancel ended this hold while some were, or
-     * {@link #PERMIT_GIVEN_BACK} once the permit went back that way. Invariant: a cancelled scope's permit goes back
-     * exactly once, and only when no descendant is subscribing. Why: a cancel reaches a descendant whose grant is
-     * racing it on another thread after that thread checked for the cancel, so the descendant's work may still be
-     * starting when our cancel returns; giving our permit back then would let the next holder overlap with it.
-     * A hold that ends by its work's own signal gives the permit back at once: the descendant that emitted it may
-     * be subscribing still, on this very thread, and its work is done.
-     */
-    private volatile int descendants;
-    private static final int SUBSCRIBING_MASK = (1 << 29) - 1;
-    private static final int PERMIT_OWED = 1 << 29;
-    private static final int PERMIT_GIVEN_BACK = 1 << 30;
-
+    private CoreSubscriber<? super T> actual;
+    /** The innermost enclosing scope when this one was subscribed, or null; written before the scope is seen. */
+    private PermitScope<?> parent;
     /** null until work subscribes us; Operators.cancelledSubscription() once cancelled. */
     private volatile Subscription upstream;
-    /** Demand received before {@link #upstream} was set. */
-    private volatile long requested;
+    /** The queue node, created when the permit was not free at subscription; null on the fast path. */
+    private volatile QueueNode node;
+    /** Created by the first thread that needs one (see {@link HoldRecord}); never replaced. */
+    private volatile HoldRecord record;
 
-    /**
-     * @param releaseOnValue true for a Mono: its work is done when the value arrives, and what downstream does
-     *                       with the value must not run under the permit
-     */
-    PermitScope(CoreSubscriber<? super T> actual, Publisher<? extends T> work, PermitSource source,
-                boolean releaseOnValue) {
-        this.actual = actual;
-        this.releaseOnValue = releaseOnValue;
+    /** A {@code withPermit(Mono)} / {@code withLock(Mono)}: unclaimed until its first subscription. */
+    static <T> Mono<T> mono(Mono<? extends T> work, Plan plan) {
+        return new PermitScope<T>(Names.requireNonNull(work, "work"), plan);
+    }
+
+    /** Runs one subscription of a {@code withPermit(Flux)} / {@code withLock(Flux)} in a fresh scope. */
+    static <T> void subscribe(CoreSubscriber<? super T> actual, Publisher<? extends T> work, Plan plan) {
+        new PermitScope<T>(work, plan).claimed().start(actual);
+    }
+
+    private PermitScope(Publisher<? extends T> work, Plan plan) {
         this.work = work;
-        this.source = source;
-        this.queue = source.queue;
+        this.plan = plan;
+    }
+
+    /** This scope, marked as claimed without an atomic operation: nobody else has seen it. */
+    private PermitScope<T> claimed() {
+        STATE.lazySet(this, WAITING);
+        return this;
+    }
+
+    @Override
+    public void subscribe(CoreSubscriber<? super T> actual) {
+        PermitScope<T> scope = state == UNCLAIMED && STATE.compareAndSet(this, UNCLAIMED, WAITING)
+                ? this : new PermitScope<T>(work, plan).claimed();
+        scope.start(actual);
     }
 
     PermitQueue queue() {
-        return queue;
+        return plan.queue;
     }
 
-    /**
-     * Takes the permit or queues for it.
-     *
-     * @param maxWait how long to stay queued before failing with a TimeoutException; null waits forever. A parameter,
-     *                not a field: it is only needed here, and every field is paid for by every call
-     */
-    void start(Duration maxWait) {
+    /** Takes the permit or queues for it. */
+    private void start(CoreSubscriber<? super T> actual) {
+        this.actual = actual;
+        this.parent = Ownership.enclosingScope(actual.currentContext());
+        PermitQueue queue = plan.queue;
         if (queue.policy != DeadlockPolicy.REENTRANT && queue.tryAcquire()) {
             // Nobody else has seen this scope yet: no cancel, grant or timeout can race, an ordered store is enough.
             STATE.lazySet(this, GRANTED);
-            downstreamOwed = true;
+            flags = DOWNSTREAM_OWED;
             granted();
             return;
         }
+        QueueNode waiting = new QueueNode(this);
+        node = waiting;
         actual.onSubscribe(this);
         if (queue.policy == DeadlockPolicy.REENTRANT && ancestorHoldsThisQueue()) {
-            if (STATE.compareAndSet(this, INIT, BORROWED)) {
+            if (waiting.grantWithoutQueueing()) {
+                STATE.lazySet(this, BORROWED);
                 granted();
             }
             return;
         }
-        acquireFrom(queue, maxWait);
-    }
-
-    @Override
-    CoreSubscriber<?> subscriber() {
-        return actual;
-    }
-
-    @Override
-    PermitSource source() {
-        return source;
+        waiting.acquireFrom(queue, plan.maxWait);
     }
 
     private boolean ancestorHoldsThisQueue() {
-        for (PermitScope<?> a = parentScope(); a != null; a = a.parentScope()) {
-            if (a.queue == queue && (a.state == GRANTED || a.state == BORROWED)) {
+        for (PermitScope<?> a = parent; a != null; a = a.parent) {
+            if (a.plan.queue == plan.queue && (a.state == GRANTED || a.state == BORROWED)) {
                 return true;
             }
         }
         return false;
     }
 
-    @Override
+    /** The innermost withPermit/withLock scope this one runs inside, if any. */
     PermitScope<?> parentScope() {
-        Object p = parent;
-        if (p == NOT_LOOKED_UP) {
-            p = Ownership.enclosingScope(actual.currentContext());
-            parent = p;
-        }
-        return (PermitScope<?>) p;
+        return parent;
     }
 
-    @Override
-    void granted() {
-        disposeTimer();
+    String holderName() {
+        return Ownership.holderName(actual.currentContext());
+    }
+
+    /** The node moved QUEUED → GRANTED: this scope now holds one permit. */
+    private void grantedAfterWaiting() {
+        // Ordered store: whoever must see it (a descendant, a canceller that found work's subscription) learns of
+        // this scope through a later release on this thread.
+        STATE.lazySet(this, GRANTED);
+        granted();
+    }
+
+    private void granted() {
+        PermitQueue queue = plan.queue;
         if (state == GRANTED) {
             if (queue.tracksOwner()) {
                 queue.owner = this;
             }
             if (Diagnostics.tracksHolders()) {
-                trackedHold = queue.track(holderName(), false);
+                record().trackedHold = queue.track(holderName(), false);
             }
         }
-        PermitScope<?> parent = parentScope();
-        if (parent == null) {
+        PermitScope<?> enclosing = parent;
+        if (enclosing == null) {
             subscribeWork();
         } else {
-            subscribeWorkAnnouncedTo(parent);
+            subscribeWorkAnnouncedTo(enclosing);
         }
         if (upstream == Operators.cancelledSubscription()) {
             endHoldOnCancel();
@@ -213,8 +216,8 @@ final class PermitScope<T> extends PermitQueue.Waiter implements CoreSubscriber<
         try {
             work.subscribe(this);
         } catch (Throwable t) {
-            if (downstreamOwed) {
-                downstreamOwed = false;
+            if ((flags & DOWNSTREAM_OWED) != 0) {
+                flags &= ~DOWNSTREAM_OWED;
                 actual.onSubscribe(Operators.emptySubscription());
             }
             onError(Operators.onOperatorError(t, currentContext()));
@@ -222,52 +225,70 @@ final class PermitScope<T> extends PermitQueue.Waiter implements CoreSubscriber<
     }
 
     /**
-     * {@link #subscribeWork()} with every ancestor told (see {@link #descendants}). The cancel check inside it comes
-     * after the announcement: an ancestor's cancel reaches this scope before that ancestor looks for subscribing
-     * descendants, so either we see the cancel and never subscribe, or the ancestor sees us and leaves its permit
-     * to us.
+     * {@link #subscribeWork()} with every ancestor told (see {@link HoldRecord#descendants}). The cancel check
+     * inside it comes after the announcement: an ancestor's cancel reaches this scope before that ancestor looks for
+     * subscribing descendants, so either we see the cancel and never subscribe, or the ancestor sees us and leaves
+     * its permit to us.
      */
-    private void subscribeWorkAnnouncedTo(PermitScope<?> parent) {
-        for (PermitScope<?> a = parent; a != null; a = a.parentScope()) {
-            DESCENDANTS.incrementAndGet(a);
+    private void subscribeWorkAnnouncedTo(PermitScope<?> enclosing) {
+        for (PermitScope<?> a = enclosing; a != null; a = a.parent) {
+            HoldRecord.DESCENDANTS.incrementAndGet(a.record());
         }
         try {
             subscribeWork();
         } finally {
-            for (PermitScope<?> a = parent; a != null; a = a.parentScope()) {
+            for (PermitScope<?> a = enclosing; a != null; a = a.parent) {
                 a.descendantSubscribed();
             }
         }
     }
 
+    /** The record of this hold, created on first use; several threads may ask at once, one record wins. */
+    HoldRecord record() {
+        HoldRecord r = record;
+        if (r == null) {
+            r = new HoldRecord();
+            if (!RECORD.compareAndSet(this, null, r)) {
+                r = record;
+            }
+        }
+        return r;
+    }
+
+    /** The record if something created it, else null: nothing was ever nested in or recorded about this hold. */
+    HoldRecord recordIfAny() {
+        return record;
+    }
+
     @Override
     public Context currentContext() {
-        Context c = context;
+        HoldRecord r = record();
+        Context c = r.context;
         if (c == null) {
             c = actual.currentContext();
-            if (queue.policy != DeadlockPolicy.OFF) {
+            if (plan.queue.policy != DeadlockPolicy.OFF) {
                 c = Ownership.enter(c, this);
             }
-            Object key = source.scopeKey();
+            Object key = plan.source.scopeKey();
             if (key != null) {
                 c = c.put(key, this);
             }
-            context = c;
+            r.context = c;
         }
         return c;
     }
 
     @Override
     public void onSubscribe(Subscription s) {
-        if (downstreamOwed) {
+        if ((flags & DOWNSTREAM_OWED) != 0) {
             // Fast path: downstream has not seen us, so it has neither requested nor cancelled yet.
-            downstreamOwed = false;
+            flags &= ~DOWNSTREAM_OWED;
             UPSTREAM.lazySet(this, s);
             actual.onSubscribe(this);
             return;
         }
         if (Operators.setOnce(UPSTREAM, this, s)) {
-            long r = REQUESTED.getAndSet(this, 0L);
+            long r = QueueNode.REQUESTED.getAndSet(node, 0L);
             if (r != 0L) {
                 s.request(r);
             }
@@ -276,8 +297,8 @@ final class PermitScope<T> extends PermitQueue.Waiter implements CoreSubscriber<
 
     @Override
     public void onNext(T t) {
-        if (releaseOnValue) {
-            releasedByValue = releaseHold();
+        if (plan.releaseOnValue && releaseHold()) {
+            flags |= RELEASED_BY_VALUE;
         }
         actual.onNext(t);
     }
@@ -289,13 +310,15 @@ final class PermitScope<T> extends PermitQueue.Waiter implements CoreSubscriber<
         } else {
             Operators.onErrorDropped(t, currentContext());
         }
+        forgetSubscriber();
     }
 
     @Override
     public void onComplete() {
-        if (releasedByValue || releaseHold()) {
+        if ((flags & RELEASED_BY_VALUE) != 0 || releaseHold()) {
             actual.onComplete();
         }
+        forgetSubscriber();
     }
 
     @Override
@@ -308,10 +331,13 @@ final class PermitScope<T> extends PermitQueue.Waiter implements CoreSubscriber<
             s.request(n);
             return;
         }
-        Operators.addCap(REQUESTED, this, n);
+        // Downstream saw this scope before work's subscription arrived: only a scope with a node hands itself out
+        // that early.
+        QueueNode waiting = node;
+        Operators.addCap(QueueNode.REQUESTED, waiting, n);
         s = upstream;
         if (s != null && s != Operators.cancelledSubscription()) {
-            long r = REQUESTED.getAndSet(this, 0L);
+            long r = QueueNode.REQUESTED.getAndSet(waiting, 0L);
             if (r != 0L) {
                 s.request(r);
             }
@@ -320,9 +346,13 @@ final class PermitScope<T> extends PermitQueue.Waiter implements CoreSubscriber<
 
     @Override
     public void cancel() {
-        disposeTimer();
-        if (withdraw(queue, false)) {
-            return;
+        QueueNode waiting = node;
+        if (waiting != null) {
+            waiting.disposeTimer();
+            if (waiting.withdraw(plan.queue, false)) {
+                forgetSubscriber();
+                return;
+            }
         }
         Subscription s = UPSTREAM.getAndSet(this, Operators.cancelledSubscription());
         if (s == Operators.cancelledSubscription()) {
@@ -333,6 +363,12 @@ final class PermitScope<T> extends PermitQueue.Waiter implements CoreSubscriber<
             endHoldOnCancel();
         }
         // s == null: granted() has not subscribed work yet, or is doing so now; it releases once subscribe returns.
+        forgetSubscriber();
+    }
+
+    /** The subscription is over: downstream, and with it the caller's objects, need not stay reachable from here. */
+    private void forgetSubscriber() {
+        actual = Operators.emptySubscriber();
     }
 
     /**
@@ -347,7 +383,7 @@ final class PermitScope<T> extends PermitQueue.Waiter implements CoreSubscriber<
     /**
      * As {@link #releaseHold()}, for a cancelled scope: its work has been cancelled, but a descendant scope whose
      * grant raced the cancel on another thread may still be subscribing its work, and the permit stays taken
-     * until it is done (see {@link #descendants}).
+     * until it is done (see {@link HoldRecord#descendants}).
      */
     private void endHoldOnCancel() {
         endHold(true);
@@ -378,17 +414,23 @@ final class PermitScope<T> extends PermitQueue.Waiter implements CoreSubscriber<
 
     /**
      * Gives the permit back now, or, while a descendant scope is inside {@code work.subscribe}, leaves that to the
-     * last such descendant ({@link #descendantSubscribed()}).
+     * last such descendant ({@link #descendantSubscribed()}). No record means no descendant has announced itself:
+     * one that does so from now on finds its own cancel first (see {@link #subscribeWorkAnnouncedTo}).
      */
     private void givePermitBackOnceNoDescendantSubscribes() {
+        HoldRecord r = record;
+        if (r == null) {
+            givePermitBack();
+            return;
+        }
         for (;;) {
-            int d = descendants;
-            if ((d & SUBSCRIBING_MASK) == 0) {
-                if (DESCENDANTS.compareAndSet(this, d, PERMIT_GIVEN_BACK)) {
+            int d = r.descendants;
+            if ((d & HoldRecord.SUBSCRIBING_MASK) == 0) {
+                if (HoldRecord.DESCENDANTS.compareAndSet(r, d, HoldRecord.PERMIT_GIVEN_BACK)) {
                     givePermitBack();
                     return;
                 }
-            } else if (DESCENDANTS.compareAndSet(this, d, d | PERMIT_OWED)) {
+            } else if (HoldRecord.DESCENDANTS.compareAndSet(r, d, d | HoldRecord.PERMIT_OWED)) {
                 return;
             }
         }
@@ -396,14 +438,15 @@ final class PermitScope<T> extends PermitQueue.Waiter implements CoreSubscriber<
 
     /** A descendant announced in {@link #granted()} has returned from subscribing its work. */
     private void descendantSubscribed() {
+        HoldRecord r = record;
         for (;;) {
-            int d = descendants;
-            if (d - 1 == PERMIT_OWED) {
-                if (DESCENDANTS.compareAndSet(this, d, PERMIT_GIVEN_BACK)) {
+            int d = r.descendants;
+            if (d - 1 == HoldRecord.PERMIT_OWED) {
+                if (HoldRecord.DESCENDANTS.compareAndSet(r, d, HoldRecord.PERMIT_GIVEN_BACK)) {
                     givePermitBack();
                     return;
                 }
-            } else if (DESCENDANTS.compareAndSet(this, d, d - 1)) {
+            } else if (HoldRecord.DESCENDANTS.compareAndSet(r, d, d - 1)) {
                 return;
             }
         }
@@ -411,21 +454,29 @@ final class PermitScope<T> extends PermitQueue.Waiter implements CoreSubscriber<
 
     private void givePermitBack() {
         try {
-            queue.releaseOrThrow();
+            plan.queue.releaseOrThrow();
         } catch (IllegalStateException misuse) {
             // Someone released a permit they did not own while we held ours; say so, keep our signal.
             Operators.onErrorDropped(misuse, currentContext());
         }
     }
 
-    /** Before the permit goes back: forget ownership, and tell the drain loop if descendants may be counting on us. */
+    /**
+     * Before the permit goes back: forget ownership, and tell the drain loop if descendants may be counting on us.
+     * Order matters against the drain's {@code countBlockingAncestors}: we ended the hold (our CAS), then read the
+     * record and its count; the drain creates the record and counts, then reads our state. One of us sees the other.
+     */
     private void leaveHold() {
+        PermitQueue queue = plan.queue;
         if (queue.owner == this) {
             queue.owner = null;
         }
-        queue.untrack(trackedHold);
-        if (queuedDescendants > 0) {
-            queue.holderEnded(this);
+        HoldRecord r = record;
+        if (r != null) {
+            queue.untrack(r.trackedHold);
+            if (r.queuedDescendants > 0) {
+                queue.holderEnded(this);
+            }
         }
     }
 
@@ -436,11 +487,15 @@ final class PermitScope<T> extends PermitQueue.Waiter implements CoreSubscriber<
      */
     boolean lend() {
         if (STATE.compareAndSet(this, GRANTED, LENT)) {
+            PermitQueue queue = plan.queue;
             if (queue.owner == this) {
                 queue.owner = null;
             }
-            queue.untrack(trackedHold);
-            trackedHold = null;
+            HoldRecord r = record;
+            if (r != null) {
+                queue.untrack(r.trackedHold);
+                r.trackedHold = null;
+            }
             queue.release();
             return true;
         }
@@ -455,12 +510,13 @@ final class PermitScope<T> extends PermitQueue.Waiter implements CoreSubscriber<
      */
     boolean reclaim(Permit permit) {
         ((DefaultPermit) permit).handOver();
+        PermitQueue queue = plan.queue;
         if (STATE.compareAndSet(this, LENT, GRANTED)) {
             if (queue.tracksOwner()) {
                 queue.owner = this;
             }
             if (Diagnostics.tracksHolders()) {
-                trackedHold = queue.track(holderName(), false);
+                record().trackedHold = queue.track(holderName(), false);
             }
             return true;
         }
@@ -471,5 +527,117 @@ final class PermitScope<T> extends PermitQueue.Waiter implements CoreSubscriber<
     /** Holds a permit of its own right now (not lent to a Condition, not borrowed from an ancestor). */
     boolean holds() {
         return state == GRANTED;
+    }
+
+    /**
+     * What every subscription of one {@code withPermit}/{@code withLock} call shares. A primitive keeps one for its
+     * Monos and one for its Fluxes; only a call with a maximum wait makes its own.
+     */
+    static final class Plan {
+        final PermitSource source;
+        final PermitQueue queue;
+        /** null: wait for the permit as long as it takes. */
+        final Duration maxWait;
+        /** Mono work is finished at its value: the permit is released before the value goes downstream. */
+        final boolean releaseOnValue;
+
+        Plan(PermitSource source, Duration maxWait, boolean releaseOnValue) {
+            this.source = source;
+            this.queue = source.queue;
+            this.maxWait = maxWait;
+            this.releaseOnValue = releaseOnValue;
+        }
+    }
+
+    /**
+     * What a hold needs only when something looks at it: descendants nested in it (the nested-cancel handshake and
+     * the deadlock accounting), holder tracking, and the Context of its work (built the first time work asks).
+     * Created at most once per scope, by whichever thread first needs it.
+     */
+    static final class HoldRecord {
+        @SuppressWarnings("rawtypes")
+        static final AtomicIntegerFieldUpdater<HoldRecord> DESCENDANTS =
+                AtomicIntegerFieldUpdater.newUpdater(HoldRecord.class, "descendants");
+        static final int SUBSCRIBING_MASK = (1 << 29) - 1;
+        static final int PERMIT_OWED = 1 << 29;
+        static final int PERMIT_GIVEN_BACK = 1 << 30;
+
+        /**
+         * Descendant scopes (at any depth) inside {@code work.subscribe} right now, in the bits of
+         * {@link #SUBSCRIBING_MASK}, plus {@link #PERMIT_OWED} once a cancel ended this hold while some were, or
+         * {@link #PERMIT_GIVEN_BACK} once the permit went back that way. Invariant: a cancelled scope's permit goes
+         * back exactly once, and only when no descendant is subscribing. Why: a cancel reaches a descendant whose
+         * grant is racing it on another thread after that thread checked for the cancel, so the descendant's work
+         * may still be starting when our cancel returns; giving our permit back then would let the next holder
+         * overlap with it. A hold that ends by its work's own signal gives the permit back at once: the descendant
+         * that emitted it may be subscribing still, on this very thread, and its work is done.
+         */
+        volatile int descendants;
+        /**
+         * Descendants of this scope queued on this scope's queue. Written by that queue's drain loop only; volatile
+         * because {@link #leaveHold()} reads it to decide whether the drain loop must hear of this hold's end.
+         */
+        volatile int queuedDescendants;
+        /** Drain owner of the scope's queue only: counted in its blocked holders. */
+        boolean countedBlocked;
+        /** Drain owner of the scope's queue only: this hold's end was processed; never counted again. */
+        boolean endedSeen;
+        /** A descendant queued on some primitive (the latest one), for lock-cycle walks; null when none is known. */
+        volatile PermitQueue.Waiter blockedOn;
+        /** This hold as recorded for {@link Diagnostics#snapshot()}; null unless holder tracking was on at the grant. */
+        volatile PermitQueue.TrackedHold trackedHold;
+        /** The Context of the work: the subscriber's, plus the scope; built on first use (most works never ask). */
+        volatile Context context;
+    }
+
+    /** The scope's place in its queue while the permit is not free; the scope's subscriber is the waiter's. */
+    static final class QueueNode extends PermitQueue.Waiter {
+        static final AtomicLongFieldUpdater<QueueNode> REQUESTED =
+                AtomicLongFieldUpdater.newUpdater(QueueNode.class, "requested");
+
+        final PermitScope<?> scope;
+        /** Demand received before work's subscription arrived. */
+        volatile long requested;
+
+        QueueNode(PermitScope<?> scope) {
+            this.scope = scope;
+        }
+
+        /** REENTRANT borrowing: the node is settled as granted without ever queueing, unless cancelled first. */
+        boolean grantWithoutQueueing() {
+            return PermitQueue.Waiter.STATE.compareAndSet(this, PermitQueue.Waiter.INIT, PermitQueue.Waiter.GRANTED);
+        }
+
+        @Override
+        void granted() {
+            disposeTimer();
+            scope.grantedAfterWaiting();
+        }
+
+        @Override
+        CoreSubscriber<?> subscriber() {
+            return scope.actual;
+        }
+
+        @Override
+        PermitSource source() {
+            return scope.plan.source;
+        }
+
+        @Override
+        PermitScope<?> parentScope() {
+            return scope.parent;
+        }
+
+        @Override
+        String holderName() {
+            return scope.holderName();
+        }
+
+        @Override
+        void fail(Throwable error) {
+            super.fail(error);
+            scope.forgetSubscriber();
+        }
     }
 }

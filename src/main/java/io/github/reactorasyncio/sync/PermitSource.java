@@ -13,9 +13,16 @@ abstract class PermitSource {
     /** "Semaphore", "BoundedSemaphore" or "Lock": how messages and toString() name this primitive. */
     final String kind;
 
+    /** Shared by every {@code withPermit(Mono)}/{@code withLock(Mono)} without a maximum wait. */
+    final PermitScope.Plan monoPlan;
+    /** Shared by every {@code withPermit(Flux)}/{@code withLock(Flux)}. */
+    final PermitScope.Plan fluxPlan;
+
     PermitSource(PermitQueue queue, String kind) {
         this.queue = queue;
         this.kind = kind;
+        this.monoPlan = new PermitScope.Plan(this, null, true);
+        this.fluxPlan = new PermitScope.Plan(this, null, false);
     }
 
     public String name() {

@@ -7,15 +7,15 @@ import reactor.core.publisher.Flux;
 final class ScopedFlux<T> extends Flux<T> {
 
     private final Flux<? extends T> work;
-    private final PermitSource source;
+    private final PermitScope.Plan plan;
 
-    ScopedFlux(Flux<? extends T> work, PermitSource source) {
+    ScopedFlux(Flux<? extends T> work, PermitScope.Plan plan) {
         this.work = Names.requireNonNull(work, "work");
-        this.source = source;
+        this.plan = plan;
     }
 
     @Override
     public void subscribe(CoreSubscriber<? super T> actual) {
-        new PermitScope<T>(actual, work, source, false).start(null);
+        PermitScope.subscribe(actual, work, plan);
     }
 }

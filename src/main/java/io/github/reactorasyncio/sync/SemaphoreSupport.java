@@ -16,18 +16,18 @@ abstract sealed class SemaphoreSupport extends PermitSource implements Semaphore
 
     @Override
     public <T> Mono<T> withPermit(Mono<T> work) {
-        return new ScopedMono<>(work, this, null);
+        return PermitScope.mono(work, monoPlan);
     }
 
     @Override
     public <T> Mono<T> withPermit(Mono<T> work, Duration maxWait) {
         Names.requireNonNull(maxWait, "maxWait");
-        return new ScopedMono<>(work, this, maxWait);
+        return PermitScope.mono(work, new PermitScope.Plan(this, Names.requireNonNegative(maxWait, "maxWait"), true));
     }
 
     @Override
     public <T> Flux<T> withPermit(Flux<T> work) {
-        return new ScopedFlux<>(work, this);
+        return new ScopedFlux<>(work, fluxPlan);
     }
 
     @Override
