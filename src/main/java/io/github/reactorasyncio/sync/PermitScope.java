@@ -20,7 +20,9 @@ import reactor.util.context.Context;
  * unclaimed, and its first subscription runs in it (claimed by one CAS); later subscriptions, and every
  * subscription of {@code withPermit(Flux)}, get a fresh one. What only some holds need lives elsewhere: the queue
  * node ({@link QueueNode}) is allocated when the permit is not free at once, and the {@link HoldRecord} (nested
- * descendants, diagnostics, the work's Context) when something first asks for it. Once its subscription has ended,
+ * descendants, diagnostics, the work's Context) when something first asks for it. Only the thread that assembled
+ * the Mono claims it, with plain stores: a claim by CAS would be a full fence on every call, and a Mono subscribed on
+ * another thread (or a second time) simply runs in a fresh scope. Once its subscription has ended,
  * the scope forgets its subscriber, so a {@code withPermit} Mono kept for re-subscription keeps only its work and
  * its primitive reachable.
  *
@@ -50,7 +52,7 @@ import reactor.util.context.Context;
  */
 final class PermitScope<T> extends Mono<T> implements CoreSubscriber<T>, Subscription {
 
-    /** A {@code withPermit(Mono)} nobody has subscribed to yet: its first subscription claims it. */
+    /** A {@code withPermit(Mono)} not subscribed to yet: a subscription on its assembling thread claims it. */
     private static final int UNCLAIMED = 0;
     /** Claimed by a subscription that holds no permit yet (taking one, or queued through {@link #node}). */
     private static final int WAITING = 1;
@@ -95,8 +97,13 @@ final class PermitScope<T> extends Mono<T> implements CoreSubscriber<T>, Subscri
      * allow after a cancel).
      */
     private CoreSubscriber<? super T> actual;
-    /** The innermost enclosing scope when this one was subscribed, or null; written before the scope is seen. */
-    private PermitScope<?> parent;
+    /**
+     * Before the claim: the thread that assembled this {@code withPermit} Mono (null for a fresh scope), the only
+     * thread that may claim it. From the claim on: the innermost enclosing scope when this one was subscribed (a
+     * {@code PermitScope}), or null; written before anyone can see the scope. One slot for both, as the object
+     * has no room for another field; a thread that reads it unclaimed finds either the assembler or a scope.
+     */
+    private Object assemblerOrParent;
     /** null until work subscribes us; Operators.cancelledSubscription() once cancelled. */
     private volatile Subscription upstream;
     /** The queue node, created when the permit was not free at subscription; null on the fast path. */
@@ -106,7 +113,9 @@ final class PermitScope<T> extends Mono<T> implements CoreSubscriber<T>, Subscri
 
     /** A {@code withPermit(Mono)} / {@code withLock(Mono)}: unclaimed until its first subscription. */
     static <T> Mono<T> mono(Mono<? extends T> work, Plan plan) {
-        return new PermitScope<T>(Names.requireNonNull(work, "work"), plan);
+        PermitScope<T> unclaimed = new PermitScope<T>(Names.requireNonNull(work, "work"), plan);
+        unclaimed.assemblerOrParent = Thread.currentThread();
+        return unclaimed;
     }
 
     /** Runs one subscription of a {@code withPermit(Flux)} / {@code withLock(Flux)} in a fresh scope. */
@@ -119,7 +128,7 @@ final class PermitScope<T> extends Mono<T> implements CoreSubscriber<T>, Subscri
         this.plan = plan;
     }
 
-    /** This scope, marked as claimed without an atomic operation: nobody else has seen it. */
+    /** This scope, marked as claimed without an atomic operation: no other thread claims it (see {@link #subscribe}). */
     private PermitScope<T> claimed() {
         STATE.lazySet(this, WAITING);
         return this;
@@ -127,8 +136,9 @@ final class PermitScope<T> extends Mono<T> implements CoreSubscriber<T>, Subscri
 
     @Override
     public void subscribe(CoreSubscriber<? super T> actual) {
-        PermitScope<T> scope = state == UNCLAIMED && STATE.compareAndSet(this, UNCLAIMED, WAITING)
-                ? this : new PermitScope<T>(work, plan).claimed();
+        // Only the assembling thread claims, so it needs no atomic operation; re-entry sees WAITING.
+        PermitScope<T> scope = assemblerOrParent == Thread.currentThread() && state == UNCLAIMED
+                ? claimed() : new PermitScope<T>(work, plan).claimed();
         scope.start(actual);
     }
 
@@ -139,7 +149,7 @@ final class PermitScope<T> extends Mono<T> implements CoreSubscriber<T>, Subscri
     /** Takes the permit or queues for it. */
     private void start(CoreSubscriber<? super T> actual) {
         this.actual = actual;
-        this.parent = Ownership.enclosingScope(actual.currentContext());
+        this.assemblerOrParent = Ownership.enclosingScope(actual.currentContext());
         PermitQueue queue = plan.queue;
         if (queue.policy != DeadlockPolicy.REENTRANT && queue.tryAcquire()) {
             // Nobody else has seen this scope yet: no cancel, grant or timeout can race, an ordered store is enough.
@@ -162,7 +172,7 @@ final class PermitScope<T> extends Mono<T> implements CoreSubscriber<T>, Subscri
     }
 
     private boolean ancestorHoldsThisQueue() {
-        for (PermitScope<?> a = parent; a != null; a = a.parent) {
+        for (PermitScope<?> a = parentScope(); a != null; a = a.parentScope()) {
             if (a.plan.queue == plan.queue && (a.state == GRANTED || a.state == BORROWED)) {
                 return true;
             }
@@ -172,7 +182,7 @@ final class PermitScope<T> extends Mono<T> implements CoreSubscriber<T>, Subscri
 
     /** The innermost withPermit/withLock scope this one runs inside, if any. */
     PermitScope<?> parentScope() {
-        return parent;
+        return (PermitScope<?>) assemblerOrParent;
     }
 
     String holderName() {
@@ -197,7 +207,7 @@ final class PermitScope<T> extends Mono<T> implements CoreSubscriber<T>, Subscri
                 record().trackedHold = queue.track(holderName(), false);
             }
         }
-        PermitScope<?> enclosing = parent;
+        PermitScope<?> enclosing = parentScope();
         if (enclosing == null) {
             subscribeWork();
         } else {
@@ -231,13 +241,13 @@ final class PermitScope<T> extends Mono<T> implements CoreSubscriber<T>, Subscri
      * its permit to us.
      */
     private void subscribeWorkAnnouncedTo(PermitScope<?> enclosing) {
-        for (PermitScope<?> a = enclosing; a != null; a = a.parent) {
+        for (PermitScope<?> a = enclosing; a != null; a = a.parentScope()) {
             HoldRecord.DESCENDANTS.incrementAndGet(a.record());
         }
         try {
             subscribeWork();
         } finally {
-            for (PermitScope<?> a = enclosing; a != null; a = a.parent) {
+            for (PermitScope<?> a = enclosing; a != null; a = a.parentScope()) {
                 a.descendantSubscribed();
             }
         }
@@ -626,7 +636,7 @@ final class PermitScope<T> extends Mono<T> implements CoreSubscriber<T>, Subscri
 
         @Override
         PermitScope<?> parentScope() {
-            return scope.parent;
+            return scope.parentScope();
         }
 
         @Override

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 
+import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -16,6 +17,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.reactivestreams.Publisher;
 import reactor.core.Disposable;
+import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -49,6 +51,99 @@ class SemaphoreTest {
                 .withMessage("work must not be null");
         assertThatIllegalArgumentException().isThrownBy(() -> sem.withPermit(Mono.empty(), Duration.ofMillis(-5)))
                 .withMessage("maxWait must not be negative, was -5ms");
+    }
+
+    @Test
+    void aWithPermitMonoCanBeSubscribedAgainAndFromManyThreadsAtOnce() throws InterruptedException {
+        Semaphore sem = Semaphore.create("resubscribed", 2);
+        AtomicInteger inFlight = new AtomicInteger();
+        AtomicInteger maxInFlight = new AtomicInteger();
+        AtomicInteger runs = new AtomicInteger();
+        Mono<Integer> guarded = sem.withPermit(Mono.fromCallable(() -> {
+            maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            Thread.yield();
+            inFlight.decrementAndGet();
+            return runs.incrementAndGet();
+        }));
+        // The first subscription on the assembling thread runs in the Mono itself, the next ones in fresh scopes.
+        StepVerifier.create(guarded).expectNext(1).verifyComplete();
+        StepVerifier.create(guarded).expectNext(2).verifyComplete();
+        StepVerifier.create(guarded.repeat(2)).expectNext(3, 4, 5).verifyComplete();
+
+        Mono<Integer> shared = sem.withPermit(Mono.fromCallable(() -> {
+            maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            Thread.yield();
+            inFlight.decrementAndGet();
+            return runs.incrementAndGet();
+        }));
+        int subscribers = 8;
+        int rounds = 500;
+        CountDownLatch done = new CountDownLatch(subscribers);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        for (int t = 0; t < subscribers; t++) {
+            new Thread(() -> {
+                try {
+                    for (int i = 0; i < rounds; i++) {
+                        if (shared.block(Duration.ofSeconds(10)) == null) {
+                            throw new AssertionError("no value");
+                        }
+                    }
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                } finally {
+                    done.countDown();
+                }
+            }, "subscriber-" + t).start();
+        }
+        // Meanwhile the assembling thread claims the Mono for its own first subscription.
+        assertThat(shared.block(Duration.ofSeconds(10))).isNotNull();
+        assertThat(done.await(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(failure.get()).isNull();
+        assertThat(runs).hasValue(6 + subscribers * rounds);
+        assertThat(maxInFlight.get()).isLessThanOrEqualTo(2);
+        assertThat(sem.availablePermits()).isEqualTo(2);
+        assertThat(sem.waiting()).isZero();
+    }
+
+    @Test
+    void aWithPermitMonoKeptForLaterDoesNotKeepItsFirstSubscriberReachable() throws InterruptedException {
+        Semaphore sem = Semaphore.create("kept", 1);
+        Mono<Integer> completes = sem.withPermit(Mono.just(1));
+        Mono<Integer> cancelledWhileQueued = sem.withPermit(Mono.just(2));
+        Mono<Integer> failsToQueue = sem.withPermit(Mono.just(3), Duration.ofMillis(1));
+        Mono<Integer> cancelledWhileHeld = sem.withPermit(Mono.never());
+
+        WeakReference<Object> completed = subscribeAndDrop(completes, false);
+        Permit taken = sem.tryAcquire().orElseThrow();
+        WeakReference<Object> withdrawn = subscribeAndDrop(cancelledWhileQueued, true);
+        CountDownLatch timeout = new CountDownLatch(1);
+        WeakReference<Object> timedOut = subscribeAndDrop(failsToQueue.doOnError(e -> timeout.countDown()), false);
+        assertThat(timeout.await(5, TimeUnit.SECONDS)).as("timed out").isTrue();
+        taken.release();
+        WeakReference<Object> cancelled = subscribeAndDrop(cancelledWhileHeld, true);
+
+        for (int i = 0; i < 50 && (completed.get() != null || withdrawn.get() != null || timedOut.get() != null
+                || cancelled.get() != null); i++) {
+            System.gc();
+            Thread.sleep(20);
+        }
+        assertThat(completed.get()).as("completed").isNull();
+        assertThat(withdrawn.get()).as("cancelled while queued").isNull();
+        assertThat(timedOut.get()).as("timed out").isNull();
+        assertThat(cancelled.get()).as("cancelled while holding").isNull();
+        assertThat(List.of(completes, cancelledWhileQueued, failsToQueue, cancelledWhileHeld)).hasSize(4);
+        assertThat(sem.availablePermits()).isOne();
+    }
+
+    /** Subscribes a fresh subscriber on this thread (so it claims the Mono) and forgets it. */
+    private static WeakReference<Object> subscribeAndDrop(Mono<Integer> mono, boolean cancel) {
+        BaseSubscriber<Integer> subscriber = new BaseSubscriber<>() {
+        };
+        mono.subscribe(subscriber);
+        if (cancel) {
+            subscriber.cancel();
+        }
+        return new WeakReference<>(subscriber);
     }
 
     @Test
