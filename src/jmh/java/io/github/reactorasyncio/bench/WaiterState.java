@@ -14,7 +14,6 @@ final class WaiterState {
     private static final int QUEUED = 1;
     private static final Unsafe UNSAFE;
     private static final long STATE;
-    private static final long NODE;
 
     static {
         try {
@@ -23,8 +22,6 @@ final class WaiterState {
             UNSAFE = (Unsafe) theUnsafe.get(null);
             STATE = UNSAFE.objectFieldOffset(
                     Class.forName("io.github.reactorasyncio.sync.PermitQueue$Waiter").getDeclaredField("state"));
-            NODE = UNSAFE.objectFieldOffset(
-                    Class.forName("io.github.reactorasyncio.sync.PermitScope").getDeclaredField("node"));
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -33,11 +30,8 @@ final class WaiterState {
     private WaiterState() {
     }
 
-    /**
-     * CAS the state of a queued scope's node from QUEUED to QUEUED: the write a withdrawal makes, without
-     * withdrawing, reached the way a cancel reaches it (the scope, then its node).
-     */
-    static boolean casQueuedToQueued(Object scope) {
-        return UNSAFE.compareAndSwapInt(UNSAFE.getObjectVolatile(scope, NODE), STATE, QUEUED, QUEUED);
+    /** CAS the waiter's state from QUEUED to QUEUED: the write a withdrawal makes, without withdrawing. */
+    static boolean casQueuedToQueued(Object waiter) {
+        return UNSAFE.compareAndSwapInt(waiter, STATE, QUEUED, QUEUED);
     }
 }

@@ -92,9 +92,9 @@ final class PermitScope<T> extends Mono<T> implements CoreSubscriber<T>, Subscri
      */
     private byte flags;
     /**
-     * Downstream; set when the scope is claimed, before anyone else can see the scope, and replaced by
-     * {@link Operators#emptySubscriber()} once the subscription has ended (a late signal goes nowhere, as the rules
-     * allow after a cancel).
+     * Downstream; set at a fast-path grant before anyone else can see the scope, or taken over from the
+     * {@link #node} at a grant after waiting, and replaced by {@link Operators#emptySubscriber()} once the
+     * subscription has ended (a late signal goes nowhere, as the rules allow after a cancel). Null while waiting.
      */
     private CoreSubscriber<? super T> actual;
     /**
@@ -106,7 +106,10 @@ final class PermitScope<T> extends Mono<T> implements CoreSubscriber<T>, Subscri
     private Object assemblerOrParent;
     /** null until work subscribes us; Operators.cancelledSubscription() once cancelled. */
     private volatile Subscription upstream;
-    /** The queue node, created when the permit was not free at subscription; null on the fast path. */
+    /**
+     * The queue node, created when the permit was not free at subscription, and downstream's subscription from
+     * then on; null on the fast path.
+     */
     private volatile QueueNode node;
     /** Created by the first thread that needs one (see {@link HoldRecord}); never replaced. */
     private volatile HoldRecord record;
@@ -148,23 +151,22 @@ final class PermitScope<T> extends Mono<T> implements CoreSubscriber<T>, Subscri
 
     /** Takes the permit or queues for it. */
     private void start(CoreSubscriber<? super T> actual) {
-        this.actual = actual;
         this.assemblerOrParent = Ownership.enclosingScope(actual.currentContext());
         PermitQueue queue = plan.queue;
         if (queue.policy != DeadlockPolicy.REENTRANT && queue.tryAcquire()) {
             // Nobody else has seen this scope yet: no cancel, grant or timeout can race, an ordered store is enough.
+            this.actual = actual;
             STATE.lazySet(this, GRANTED);
             flags = DOWNSTREAM_OWED;
             granted();
             return;
         }
-        QueueNode waiting = new QueueNode(this);
+        QueueNode<T> waiting = new QueueNode<>(this, actual);
         node = waiting;
-        actual.onSubscribe(this);
+        actual.onSubscribe(waiting);
         if (queue.policy == DeadlockPolicy.REENTRANT && ancestorHoldsThisQueue()) {
             if (waiting.grantWithoutQueueing()) {
-                STATE.lazySet(this, BORROWED);
-                granted();
+                grantedAfterWaiting(waiting.handOverSubscriber(), BORROWED);
             }
             return;
         }
@@ -189,11 +191,15 @@ final class PermitScope<T> extends Mono<T> implements CoreSubscriber<T>, Subscri
         return Ownership.holderName(actual.currentContext());
     }
 
-    /** The node moved QUEUED → GRANTED: this scope now holds one permit. */
-    private void grantedAfterWaiting() {
+    /**
+     * The node was settled as granted: this scope now holds one permit ({@code GRANTED}) or runs under an
+     * ancestor's ({@code BORROWED}), and takes over downstream from the node.
+     */
+    private void grantedAfterWaiting(CoreSubscriber<? super T> subscriber, int holding) {
+        actual = subscriber;
         // Ordered store: whoever must see it (a descendant, a canceller that found work's subscription) learns of
         // this scope through a later release on this thread.
-        STATE.lazySet(this, GRANTED);
+        STATE.lazySet(this, holding);
         granted();
     }
 
@@ -215,6 +221,8 @@ final class PermitScope<T> extends Mono<T> implements CoreSubscriber<T>, Subscri
         }
         if (upstream == Operators.cancelledSubscription()) {
             endHoldOnCancel();
+            // The canceller may have forgotten the subscriber before grantedAfterWaiting set it; forget it again.
+            forgetSubscriber();
         }
     }
 
@@ -331,39 +339,20 @@ final class PermitScope<T> extends Mono<T> implements CoreSubscriber<T>, Subscri
         forgetSubscriber();
     }
 
+    /**
+     * Downstream holds this scope as its subscription only on the fast path, where work's subscription arrived
+     * first; a scope that waited gave downstream its {@link QueueNode}, which forwards here once granted.
+     */
     @Override
     public void request(long n) {
-        if (!Operators.validate(n)) {
-            return;
-        }
-        Subscription s = upstream;
-        if (s != null) {
-            s.request(n);
-            return;
-        }
-        // Downstream saw this scope before work's subscription arrived: only a scope with a node hands itself out
-        // that early.
-        QueueNode waiting = node;
-        Operators.addCap(QueueNode.REQUESTED, waiting, n);
-        s = upstream;
-        if (s != null && s != Operators.cancelledSubscription()) {
-            long r = QueueNode.REQUESTED.getAndSet(waiting, 0L);
-            if (r != 0L) {
-                s.request(r);
-            }
+        if (Operators.validate(n)) {
+            upstream.request(n);
         }
     }
 
+    /** Cancels work and ends the hold; see {@link #request} for who calls it. */
     @Override
     public void cancel() {
-        QueueNode waiting = node;
-        if (waiting != null) {
-            waiting.disposeTimer();
-            if (waiting.withdraw(plan.queue, false)) {
-                forgetSubscriber();
-                return;
-            }
-        }
         Subscription s = UPSTREAM.getAndSet(this, Operators.cancelledSubscription());
         if (s == Operators.cancelledSubscription()) {
             return;
@@ -600,17 +589,69 @@ final class PermitScope<T> extends Mono<T> implements CoreSubscriber<T>, Subscri
         volatile Context context;
     }
 
-    /** The scope's place in its queue while the permit is not free; the scope's subscriber is the waiter's. */
-    static final class QueueNode extends PermitQueue.Waiter {
+    /**
+     * The scope's place in its queue while the permit is not free, downstream's subscription, and (until the
+     * grant) the holder of downstream: a cancel while queued touches this object alone, so cancelling a waiter
+     * among a million reaches one object, not two.
+     */
+    static final class QueueNode<T> extends PermitQueue.Waiter implements Subscription {
+        @SuppressWarnings("rawtypes")
         static final AtomicLongFieldUpdater<QueueNode> REQUESTED =
                 AtomicLongFieldUpdater.newUpdater(QueueNode.class, "requested");
 
-        final PermitScope<?> scope;
+        final PermitScope<T> scope;
+        final PermitQueue queue;
+        /**
+         * Downstream while waiting; handed to the scope at the grant, and null once the wait has ended either way
+         * (a kept {@code withPermit} Mono keeps its node, so the node must not keep the subscriber). Null, not a
+         * placeholder: a cancel stores it into a waiter that has usually aged into the old generation, and G1's
+         * write barrier skips only null stores there.
+         */
+        private CoreSubscriber<? super T> actual;
         /** Demand received before work's subscription arrived. */
         volatile long requested;
 
-        QueueNode(PermitScope<?> scope) {
+        QueueNode(PermitScope<T> scope, CoreSubscriber<? super T> actual) {
             this.scope = scope;
+            this.queue = scope.plan.queue;
+            this.actual = actual;
+        }
+
+        /** Downstream, for the scope that now holds the permit; the node forgets it. */
+        CoreSubscriber<? super T> handOverSubscriber() {
+            CoreSubscriber<? super T> subscriber = actual;
+            actual = null;
+            return subscriber;
+        }
+
+        @Override
+        public void request(long n) {
+            if (!Operators.validate(n)) {
+                return;
+            }
+            Subscription s = scope.upstream;
+            if (s != null) {
+                s.request(n);
+                return;
+            }
+            Operators.addCap(REQUESTED, this, n);
+            s = scope.upstream;
+            if (s != null && s != Operators.cancelledSubscription()) {
+                long r = REQUESTED.getAndSet(this, 0L);
+                if (r != 0L) {
+                    s.request(r);
+                }
+            }
+        }
+
+        @Override
+        public void cancel() {
+            disposeTimer();
+            if (withdraw(queue, false)) {
+                actual = null;
+            } else {
+                scope.cancel();
+            }
         }
 
         /** REENTRANT borrowing: the node is settled as granted without ever queueing, unless cancelled first. */
@@ -621,12 +662,14 @@ final class PermitScope<T> extends Mono<T> implements CoreSubscriber<T>, Subscri
         @Override
         void granted() {
             disposeTimer();
-            scope.grantedAfterWaiting();
+            scope.grantedAfterWaiting(handOverSubscriber(), PermitScope.GRANTED);
         }
 
+        /** Downstream while waiting; after the wait, a subscriber with an empty Context (for late walks). */
         @Override
         CoreSubscriber<?> subscriber() {
-            return scope.actual;
+            CoreSubscriber<? super T> subscriber = actual;
+            return subscriber != null ? subscriber : Operators.emptySubscriber();
         }
 
         @Override
@@ -640,14 +683,8 @@ final class PermitScope<T> extends Mono<T> implements CoreSubscriber<T>, Subscri
         }
 
         @Override
-        String holderName() {
-            return scope.holderName();
-        }
-
-        @Override
         void fail(Throwable error) {
-            super.fail(error);
-            scope.forgetSubscriber();
+            handOverSubscriber().onError(error);
         }
     }
 }
