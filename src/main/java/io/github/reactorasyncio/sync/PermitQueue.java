@@ -709,7 +709,7 @@ final class PermitQueue {
 
     /**
      * A queued acquire. Subclasses decide what a grant does; the state machine and the list links live here so a
-     * subscriber can be its own queue node (one allocation per acquire).
+     * subscriber can be its own queue node (a raw acquire's is; a scope's node is allocated only when it waits).
      */
     abstract static class Waiter {
         static final int INIT = 0;

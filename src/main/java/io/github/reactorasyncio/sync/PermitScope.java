@@ -528,6 +528,15 @@ final class PermitScope<T> extends Mono<T> implements CoreSubscriber<T>, Subscri
         return state == GRANTED;
     }
 
+    private static final String[] STATE_NAMES = {"unclaimed", "waiting", "holding", "released", "lent", "borrowed"};
+
+    /** {@code withPermit(Semaphore 'fetch')[holding]}: the primitive, and where this hold (or the Mono's first) is. */
+    @Override
+    public String toString() {
+        PermitQueue queue = plan.queue;
+        return ("Lock".equals(queue.kind) ? "withLock(" : "withPermit(") + queue.label() + ")[" + STATE_NAMES[state] + "]";
+    }
+
     /**
      * What every subscription of one {@code withPermit}/{@code withLock} call shares. A primitive keeps one for its
      * Monos and one for its Fluxes; only a call with a maximum wait makes its own.

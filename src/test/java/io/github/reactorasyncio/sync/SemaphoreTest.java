@@ -135,6 +135,23 @@ class SemaphoreTest {
         assertThat(sem.availablePermits()).isOne();
     }
 
+    @Test
+    void aWithPermitMonoSaysWhichPrimitiveItGuardsAndWhereItsFirstHoldIs() {
+        Semaphore sem = Semaphore.create("described", 1);
+        Mono<Object> guarded = sem.withPermit(Mono.never());
+        assertThat(guarded).hasToString("withPermit(Semaphore 'described')[unclaimed]");
+        Disposable holding = guarded.subscribe();
+        assertThat(guarded).hasToString("withPermit(Semaphore 'described')[holding]");
+        Mono<Object> queued = sem.withPermit(Mono.never());
+        Disposable waiting = queued.subscribe();
+        assertThat(queued).hasToString("withPermit(Semaphore 'described')[waiting]");
+        holding.dispose();
+        assertThat(guarded).hasToString("withPermit(Semaphore 'described')[released]");
+        assertThat(queued).hasToString("withPermit(Semaphore 'described')[holding]");
+        waiting.dispose();
+        assertThat(Lock.create("guard").withLock(Mono.empty())).hasToString("withLock(Lock 'guard')[unclaimed]");
+    }
+
     /** Subscribes a fresh subscriber on this thread (so it claims the Mono) and forgets it. */
     private static WeakReference<Object> subscribeAndDrop(Mono<Integer> mono, boolean cancel) {
         BaseSubscriber<Integer> subscriber = new BaseSubscriber<>() {
