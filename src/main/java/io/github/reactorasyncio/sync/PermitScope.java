@@ -5,9 +5,10 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
-import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscription;
+import reactor.core.CorePublisher;
 import reactor.core.CoreSubscriber;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Operators;
 import reactor.util.context.Context;
@@ -82,7 +83,11 @@ final class PermitScope<T> extends Mono<T> implements CoreSubscriber<T>, Subscri
 
     // Every field is paid for by every uncontended call: seven references, the state and the flags fill 48 bytes.
 
-    private final Publisher<? extends T> work;
+    /**
+     * Subscribed through {@link CorePublisher#subscribe(CoreSubscriber)}, as Reactor's own operators subscribe their
+     * sources: the last-subscriber hooks of {@code Publisher.subscribe} are for the end of a chain, not its middle.
+     */
+    private final CorePublisher<? extends T> work;
     private final Plan plan;
     /** UNCLAIMED → WAITING → GRANTED | BORROWED → RELEASED, with GRANTED ⇄ LENT; a fresh scope starts WAITING. */
     private volatile int state;
@@ -116,17 +121,19 @@ final class PermitScope<T> extends Mono<T> implements CoreSubscriber<T>, Subscri
 
     /** A {@code withPermit(Mono)} / {@code withLock(Mono)}: unclaimed until its first subscription. */
     static <T> Mono<T> mono(Mono<? extends T> work, Plan plan) {
-        PermitScope<T> unclaimed = new PermitScope<T>(Names.requireNonNull(work, "work"), plan);
+        // fromDirect: what Reactor's operators do with a source, e.g. to restore ThreadLocals around a Mono that
+        // is not Reactor's own when automatic context propagation is on; otherwise it is work itself.
+        PermitScope<T> unclaimed = new PermitScope<T>(Mono.fromDirect(Names.requireNonNull(work, "work")), plan);
         unclaimed.assemblerOrParent = Thread.currentThread();
         return unclaimed;
     }
 
     /** Runs one subscription of a {@code withPermit(Flux)} / {@code withLock(Flux)} in a fresh scope. */
-    static <T> void subscribe(CoreSubscriber<? super T> actual, Publisher<? extends T> work, Plan plan) {
+    static <T> void subscribeInFreshScope(CoreSubscriber<? super T> actual, Flux<? extends T> work, Plan plan) {
         new PermitScope<T>(work, plan).claimed().start(actual);
     }
 
-    private PermitScope(Publisher<? extends T> work, Plan plan) {
+    private PermitScope(CorePublisher<? extends T> work, Plan plan) {
         this.work = work;
         this.plan = plan;
     }

@@ -10,12 +10,13 @@ final class ScopedFlux<T> extends Flux<T> {
     private final PermitScope.Plan plan;
 
     ScopedFlux(Flux<? extends T> work, PermitScope.Plan plan) {
-        this.work = Names.requireNonNull(work, "work");
+        // Flux.from: as Reactor's operators treat a source (see PermitScope.mono).
+        this.work = Flux.from(Names.requireNonNull(work, "work"));
         this.plan = plan;
     }
 
     @Override
     public void subscribe(CoreSubscriber<? super T> actual) {
-        PermitScope.subscribe(actual, work, plan);
+        PermitScope.subscribeInFreshScope(actual, work, plan);
     }
 }

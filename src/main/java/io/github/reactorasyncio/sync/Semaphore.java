@@ -89,7 +89,10 @@ public interface Semaphore {
     /**
      * Runs {@code work} while holding one permit: subscribes to it once a permit is granted and releases the
      * permit exactly once when it completes, errors or is cancelled. Nothing happens until subscription; each
-     * subscription acquires its own permit. Corresponds to {@code async with sem: await work}.
+     * subscription acquires its own permit, and the returned Mono may be subscribed any number of times, also
+     * concurrently. An uncontended subscription on the thread that called this method allocates nothing beyond
+     * the returned Mono, and once a subscription has ended the Mono no longer references its subscriber.
+     * Corresponds to {@code async with sem: await work}.
      *
      * @throws NullPointerException if {@code work} is null
      */
