@@ -6,7 +6,8 @@
 #   bash src/bench/fanout/run.sh            # from the repository root; needs root for apt-get if tools are missing
 #
 # Reduced passes (environment): FANOUT_SCENARIOS="instant-20k-k100 delay50ms-10k-k1000" runs only those;
-# FANOUT_CLIENTS="fetcher bare" only those clients; FANOUT_EXTRAS=0 skips wrk and the cold runs;
+# FANOUT_CLIENTS="fetcher bare" only those clients ("fetcher-lean", the fetcher with bare's feature set, is not in
+# the default list); FANOUT_EXTRAS=0 skips wrk and the cold runs;
 # FANOUT_BEFORE_CLASSES=dir adds client "fetcher-before": the same driver with an older build's target/classes
 # first on the class path, so a change is measured side by side with its base in one run.
 #
@@ -109,6 +110,9 @@ scenario() {
   fi
   if wanted "$CLIENTS" fetcher; then
     run fetcher "$name" -- java $JAVA_OPTS -cp "$CP" io.github.reactorasyncio.bench.FanoutDriver fetcher "$BASE$path" "$count" "$k" "$PASSES"
+  fi
+  if wanted "$CLIENTS" fetcher-lean; then
+    run fetcher-lean "$name" -- java $JAVA_OPTS -cp "$CP" io.github.reactorasyncio.bench.FanoutDriver fetcher-lean "$BASE$path" "$count" "$k" "$PASSES"
   fi
   if wanted "$CLIENTS" bare; then
     run bare "$name" -- java $JAVA_OPTS -cp "$CP" io.github.reactorasyncio.bench.FanoutDriver bare "$BASE$path" "$count" "$k" "$PASSES"

@@ -20,13 +20,15 @@ import reactor.netty.resources.ConnectionProvider;
  * The Java side of {@code src/bench/fanout/run.sh}: fetches one URL {@code count} times with at most {@code k} in
  * flight, {@code passes} times in one JVM (all but the last are warm-up), and prints one JSON line per pass.
  * <ul>
- *   <li>{@code fetcher}: this project's {@link Fetcher} ({@code fetchAll}, limit k);</li>
+ *   <li>{@code fetcher}: this project's {@link Fetcher} ({@code fetchAll}, limit k), default options;</li>
+ *   <li>{@code fetcher-lean}: the same with bare's feature set: no gzip negotiation, no redirects, no separate
+ *       response-silence timer; it keeps the whole-exchange timeout, which bare does without;</li>
  *   <li>{@code bare}: plain Reactor Netty, {@code flatMap(get, k)} over an {@link HttpClient} whose pool has k
  *       connections (the least a user must configure for k in flight: the default pool has 16).</li>
  * </ul>
  * CPU seconds are the JVM's whole process CPU time during the pass; latency is per request, turn to last byte.
  *
- * <p>usage: {@code FanoutDriver fetcher|bare URL COUNT K PASSES}
+ * <p>usage: {@code FanoutDriver fetcher|fetcher-lean|bare URL COUNT K PASSES}
  */
 public final class FanoutDriver {
 
@@ -41,9 +43,10 @@ public final class FanoutDriver {
         int passes = Integer.parseInt(args[4]);
         List<String> urls = Collections.nCopies(count, url);
         Pass pass = switch (mode) {
-            case "fetcher" -> fetcher(k, urls);
+            case "fetcher" -> fetcher(k, urls, false);
+            case "fetcher-lean" -> fetcher(k, urls, true);
             case "bare" -> bare(k, urls);
-            default -> throw new IllegalArgumentException("mode: fetcher or bare, was " + mode);
+            default -> throw new IllegalArgumentException("mode: fetcher, fetcher-lean or bare, was " + mode);
         };
         for (int i = 0; i < passes; i++) {
             System.out.println(pass.run(count, i == passes - 1 ? "measured" : "warmup"));
@@ -74,9 +77,13 @@ public final class FanoutDriver {
         }
     }
 
-    private static Pass fetcher(int k, List<String> urls) {
-        Fetcher fetcher = Fetcher.create(FetchOptions.builder().name("bench").concurrency(k)
-                .timeout(Duration.ofSeconds(30)).build());
+    private static Pass fetcher(int k, List<String> urls, boolean lean) {
+        FetchOptions.Builder options = FetchOptions.builder().name("bench").concurrency(k)
+                .timeout(Duration.ofSeconds(30));
+        if (lean) {
+            options.compress(false).maxRedirects(0).responseTimeout(Duration.ofSeconds(30));
+        }
+        Fetcher fetcher = Fetcher.create(options.build());
         return () -> fetcher.fetchAll(urls)
                 .filter(r -> r.status() == 200)
                 .map(FetchResult::latency)
