@@ -18,7 +18,7 @@ import reactor.util.context.Context;
  * holding the permit, and the Mono that {@code withPermit(Mono)} returns.
  *
  * <p><b>Allocation.</b> The uncontended path allocates this object alone. {@code withPermit(Mono)} returns it
- * unclaimed, and its first subscription runs in it (claimed by one CAS); later subscriptions, and every
+ * unclaimed, and its first subscription on the assembling thread runs in it; other subscriptions, and every
  * subscription of {@code withPermit(Flux)}, get a fresh one. What only some holds need lives elsewhere: the queue
  * node ({@link QueueNode}) is allocated when the permit is not free at once, and the {@link HoldRecord} (nested
  * descendants, diagnostics, the work's Context) when something first asks for it. Only the thread that assembled
@@ -47,9 +47,9 @@ import reactor.util.context.Context;
  * <p><b>Fast path.</b> When a permit is free at subscription, the scope takes it before anyone else has seen the
  * scope, so nothing can race the grant: {@code work} is subscribed first and downstream receives its
  * {@code onSubscribe} from inside work's (as a plain operator does), after which every request goes straight to
- * work's subscription. That leaves three atomic operations per uncontended call (take, end the hold, give back),
- * plus the claim of a {@code withPermit(Mono)}. A scope that may queue must be cancellable while it waits, so it
- * hands itself downstream first and buffers demand in its node.
+ * work's subscription. That leaves three atomic operations per uncontended call: take, end the hold, give back.
+ * A scope that may queue must be cancellable while it waits, so it hands downstream its node first, which buffers
+ * demand until work's subscription arrives.
  */
 final class PermitScope<T> extends Mono<T> implements CoreSubscriber<T>, Subscription {
 
@@ -115,7 +115,7 @@ final class PermitScope<T> extends Mono<T> implements CoreSubscriber<T>, Subscri
      * The queue node, created when the permit was not free at subscription, and downstream's subscription from
      * then on; null on the fast path.
      */
-    private volatile QueueNode node;
+    private volatile QueueNode<T> node;
     /** Created by the first thread that needs one (see {@link HoldRecord}); never replaced. */
     private volatile HoldRecord record;
 
@@ -590,7 +590,8 @@ final class PermitScope<T> extends Mono<T> implements CoreSubscriber<T>, Subscri
         volatile int descendants;
         /**
          * Descendants of this scope queued on this scope's queue. Written by that queue's drain loop only; volatile
-         * because {@link #leaveHold()} reads it to decide whether the drain loop must hear of this hold's end.
+         * because {@link PermitScope#leaveHold()} reads it to decide whether the drain loop must hear of this
+         * hold's end.
          */
         volatile int queuedDescendants;
         /** Drain owner of the scope's queue only: counted in its blocked holders. */
