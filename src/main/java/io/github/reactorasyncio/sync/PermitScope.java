@@ -530,6 +530,14 @@ final class PermitScope<T> extends Mono<T> implements CoreSubscriber<T>, Subscri
         return false;
     }
 
+    /** Whether this scope or its node still references downstream (for tests: it must not once the hold ended). */
+    boolean referencesSubscriber() {
+        CoreSubscriber<?> subscriber = actual;
+        QueueNode<T> waiting = node;
+        return subscriber != null && subscriber != Operators.emptySubscriber()
+                || waiting != null && waiting.actual != null;
+    }
+
     /** Holds a permit of its own right now (not lent to a Condition, not borrowed from an ancestor). */
     boolean holds() {
         return state == GRANTED;

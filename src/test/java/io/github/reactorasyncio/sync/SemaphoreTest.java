@@ -371,6 +371,19 @@ class SemaphoreTest {
     }
 
     @Test
+    void aCancelRacingTheGrantLeavesNoReferenceToTheSubscriber() {
+        Semaphore sem = Semaphore.create("race-forget", 1);
+        for (int i = 0; i < 20_000; i++) {
+            Permit holder = sem.tryAcquire().orElseThrow();
+            Mono<Object> kept = sem.withPermit(Mono.never());
+            Disposable waiter = kept.subscribe();
+            RaceTestUtils.race(holder::release, waiter::dispose);
+            assertThat(((PermitScope<?>) kept).referencesSubscriber()).as("round %d: %s", i, kept).isFalse();
+            assertThat(sem.availablePermits()).as("round %d", i).isEqualTo(1);
+        }
+    }
+
+    @Test
     void acquireTimesOutNamingTheSemaphoreAndTheWait() {
         StepVerifier.withVirtualTime(() -> {
                     Semaphore sem = Semaphore.create("fetch", 1);
