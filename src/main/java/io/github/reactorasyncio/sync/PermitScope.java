@@ -211,14 +211,8 @@ final class PermitScope<T> extends Mono<T> implements CoreSubscriber<T>, Subscri
     }
 
     private void granted() {
-        PermitQueue queue = plan.queue;
         if (state == GRANTED) {
-            if (queue.tracksOwner()) {
-                queue.owner = this;
-            }
-            if (Diagnostics.tracksHolders()) {
-                record().trackedHold = queue.track(holderName(), false);
-            }
+            becomeHolder();
         }
         PermitScope<?> enclosing = parentScope();
         if (enclosing == null) {
@@ -473,6 +467,29 @@ final class PermitScope<T> extends Mono<T> implements CoreSubscriber<T>, Subscri
      * record and its count; the drain creates the record and counts, then reads our state. One of us sees the other.
      */
     private void leaveHold() {
+        HoldRecord r = stopBeingHolder();
+        if (r != null && r.queuedDescendants > 0) {
+            plan.queue.holderEnded(this);
+        }
+    }
+
+    /** This scope now holds its own permit: the Lock's owner, and a tracked hold while holder tracking is on. */
+    private void becomeHolder() {
+        PermitQueue queue = plan.queue;
+        if (queue.tracksOwner()) {
+            queue.owner = this;
+        }
+        if (Diagnostics.tracksHolders()) {
+            record().trackedHold = queue.track(holderName(), false);
+        }
+    }
+
+    /**
+     * Undoes {@link #becomeHolder()} before the permit goes back (for good, or lent to a Condition).
+     *
+     * @return the record, read after the caller's state CAS (see {@link #leaveHold()}), or null if there is none
+     */
+    private HoldRecord stopBeingHolder() {
         PermitQueue queue = plan.queue;
         if (queue.owner == this) {
             queue.owner = null;
@@ -480,10 +497,9 @@ final class PermitScope<T> extends Mono<T> implements CoreSubscriber<T>, Subscri
         HoldRecord r = record;
         if (r != null) {
             queue.untrack(r.trackedHold);
-            if (r.queuedDescendants > 0) {
-                queue.holderEnded(this);
-            }
+            r.trackedHold = null;
         }
+        return r;
     }
 
     /**
@@ -493,16 +509,8 @@ final class PermitScope<T> extends Mono<T> implements CoreSubscriber<T>, Subscri
      */
     boolean lend() {
         if (STATE.compareAndSet(this, GRANTED, LENT)) {
-            PermitQueue queue = plan.queue;
-            if (queue.owner == this) {
-                queue.owner = null;
-            }
-            HoldRecord r = record;
-            if (r != null) {
-                queue.untrack(r.trackedHold);
-                r.trackedHold = null;
-            }
-            queue.release();
+            stopBeingHolder();
+            plan.queue.release();
             return true;
         }
         return false;
@@ -516,17 +524,11 @@ final class PermitScope<T> extends Mono<T> implements CoreSubscriber<T>, Subscri
      */
     boolean reclaim(Permit permit) {
         ((DefaultPermit) permit).handOver();
-        PermitQueue queue = plan.queue;
         if (STATE.compareAndSet(this, LENT, GRANTED)) {
-            if (queue.tracksOwner()) {
-                queue.owner = this;
-            }
-            if (Diagnostics.tracksHolders()) {
-                record().trackedHold = queue.track(holderName(), false);
-            }
+            becomeHolder();
             return true;
         }
-        queue.release();
+        plan.queue.release();
         return false;
     }
 
