@@ -164,7 +164,7 @@ cold() {
   local start end
   start=$(date +%s.%N)
   timeout "$RUN_TIMEOUT" /usr/bin/time -v -o "$log.time" java $JAVA_OPTS "$@" -cp "$CP" \
-      io.github.reactorasyncio.http.FetchCommand -q -c "$k" --urls-file "$file" > "$log.out" 2> "$log.err" || true
+      io.github.reactorasyncio.cli.FetchCommand -q -c "$k" --urls-file "$file" > "$log.out" 2> "$log.err" || true
   end=$(date +%s.%N)
   "$PY" - "$log.time" "$label" "$start" "$end" >> "$OUT/results.jsonl" <<'PY'
 import json, re, sys
@@ -178,7 +178,7 @@ PY
 }
 cold delay50ms-1k-k10 "$OUT/urls-delay-1k.txt" 10
 cold instant-20k-k100 "$OUT/urls-instant-20k.txt" 100
-java $JAVA_OPTS -XX:ArchiveClassesAtExit="$OUT/fetch.jsa" -cp "$CP" io.github.reactorasyncio.http.FetchCommand \
+java $JAVA_OPTS -XX:ArchiveClassesAtExit="$OUT/fetch.jsa" -cp "$CP" io.github.reactorasyncio.cli.FetchCommand \
     -q -c 10 --urls-file "$OUT/urls-delay-1k.txt" > /dev/null 2>&1 || true
 cold delay50ms-1k-k10-appcds "$OUT/urls-delay-1k.txt" 10 -XX:SharedArchiveFile="$OUT/fetch.jsa"
 cold instant-20k-k100-appcds "$OUT/urls-instant-20k.txt" 100 -XX:SharedArchiveFile="$OUT/fetch.jsa"

@@ -13,12 +13,9 @@
  *   <li>{@link io.github.reactorasyncio.http.FetchSummary} condenses a batch's results (histogram, errors by
  *       kind, percentiles); {@link io.github.reactorasyncio.http.FetchStatistics} is the fetcher's live counters,
  *       including the most requests it ever had in flight.</li>
- *   <li>{@link io.github.reactorasyncio.http.DemoServer} is a loopback server with latency, jitter and an error
- *       rate that counts concurrent requests independently of the client
- *       ({@link io.github.reactorasyncio.http.DemoServerStatistics}).</li>
- *   <li>{@link io.github.reactorasyncio.http.FetchCommand} is the {@code fetch} command line over all of the
- *       above (picocli; optional dependencies).</li>
  * </ul>
+ * The {@code fetch} command line and its embedded demo server live apart, in package
+ * {@code io.github.reactorasyncio.cli}; nothing here depends on them.
  *
  * <h2>Two ways to limit</h2>
  * <ol>

@@ -1,5 +1,6 @@
 package io.github.reactorasyncio.http;
 
+import io.github.reactorasyncio.cli.DemoServer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;

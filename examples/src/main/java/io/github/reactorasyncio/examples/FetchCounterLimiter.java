@@ -8,7 +8,7 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import io.github.reactorasyncio.examples.CounterLimiterVsSemaphore.Program;
-import io.github.reactorasyncio.http.DemoServer;
+import io.github.reactorasyncio.cli.DemoServer;
 import io.github.reactorasyncio.http.FetchOptions;
 import io.github.reactorasyncio.http.Fetcher;
 import reactor.core.publisher.Flux;

@@ -7,7 +7,7 @@ import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
-import io.github.reactorasyncio.http.DemoServer;
+import io.github.reactorasyncio.cli.DemoServer;
 import io.github.reactorasyncio.http.FetchOptions;
 import io.github.reactorasyncio.http.FetchResult;
 import io.github.reactorasyncio.http.Fetcher;

@@ -3,7 +3,7 @@ package io.github.reactorasyncio.examples;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
-import io.github.reactorasyncio.http.DemoServer;
+import io.github.reactorasyncio.cli.DemoServer;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 

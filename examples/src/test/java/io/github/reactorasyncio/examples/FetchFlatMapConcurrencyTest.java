@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.function.Supplier;
 
 import io.github.reactorasyncio.examples.FetchFlatMapConcurrency.Run;
-import io.github.reactorasyncio.http.DemoServer;
+import io.github.reactorasyncio.cli.DemoServer;
 import io.github.reactorasyncio.sync.Semaphore;
 import org.junit.jupiter.api.Test;
 

@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
-import io.github.reactorasyncio.http.DemoServer;
+import io.github.reactorasyncio.cli.DemoServer;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -1,5 +1,7 @@
-package io.github.reactorasyncio.http;
+package io.github.reactorasyncio.cli;
 
+import io.github.reactorasyncio.http.Fetcher;
+import io.github.reactorasyncio.http.FetchResult;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;

@@ -1,4 +1,4 @@
-package io.github.reactorasyncio.http;
+package io.github.reactorasyncio.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.github.reactorasyncio.http;
+package io.github.reactorasyncio.cli;
 
 import java.time.Duration;
 import java.util.List;

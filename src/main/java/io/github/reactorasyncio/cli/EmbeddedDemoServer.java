@@ -1,4 +1,4 @@
-package io.github.reactorasyncio.http;
+package io.github.reactorasyncio.cli;
 
 import java.util.Arrays;
 import java.util.List;

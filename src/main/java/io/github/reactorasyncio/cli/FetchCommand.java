@@ -1,5 +1,9 @@
-package io.github.reactorasyncio.http;
+package io.github.reactorasyncio.cli;
 
+import io.github.reactorasyncio.http.Fetcher;
+import io.github.reactorasyncio.http.FetchSummary;
+import io.github.reactorasyncio.http.FetchResult;
+import io.github.reactorasyncio.http.FetchOptions;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package io.github.reactorasyncio.http;
+package io.github.reactorasyncio.cli;
 
 /**
  * A snapshot of a {@link DemoServer}'s counters.

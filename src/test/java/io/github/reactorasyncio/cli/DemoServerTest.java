@@ -1,5 +1,8 @@
-package io.github.reactorasyncio.http;
+package io.github.reactorasyncio.cli;
 
+import io.github.reactorasyncio.http.Fetcher;
+import io.github.reactorasyncio.http.FetchResult;
+import io.github.reactorasyncio.http.FetchOptions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,0 +1,18 @@
+/**
+ * The {@code fetch} command line: a front end over the library's {@link io.github.reactorasyncio.http.Fetcher},
+ * not part of the library's API. Its dependencies (picocli, progressbar, Jackson) are optional in the pom, so a
+ * library user inherits none of them.
+ *
+ * <h2>How the types relate</h2>
+ * <ul>
+ *   <li>{@link io.github.reactorasyncio.cli.FetchCommand} parses the options (picocli), builds a
+ *       {@link io.github.reactorasyncio.http.FetchOptions}, runs the batch and prints the summary or the JSON
+ *       report.</li>
+ *   <li>{@code Progress} reports progress on stderr while the batch runs.</li>
+ *   <li>{@link io.github.reactorasyncio.cli.DemoServer} is a loopback server with latency, jitter and an error
+ *       rate that counts concurrent requests independently of the client
+ *       ({@link io.github.reactorasyncio.cli.DemoServerStatistics}); the command fetches from it when given no
+ *       URL, and the examples and tests use it as their server.</li>
+ * </ul>
+ */
+package io.github.reactorasyncio.cli;
