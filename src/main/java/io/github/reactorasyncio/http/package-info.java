@@ -2,6 +2,10 @@
  * The fan-out fetcher: many URLs, a bounded number in flight, one result each — the seeds' headline program
  * ({@code async with semaphore: await session.get(url)} under {@code asyncio.gather}) on Reactor Netty.
  *
+ * <p>Reactor Netty is an optional dependency of this artifact: to use this package, declare
+ * {@code io.projectreactor.netty:reactor-netty-http} (the version your Reactor BOM manages) next to it. The core
+ * packages ({@code sync}, {@code task}) never load it.
+ *
  * <h2>How the types relate</h2>
  * <ul>
  *   <li>{@link io.github.reactorasyncio.http.Fetcher} does the work: one Reactor Netty {@code HttpClient} and one
