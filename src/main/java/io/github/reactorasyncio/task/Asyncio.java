@@ -96,6 +96,41 @@ public final class Asyncio {
     }
 
     /**
+     * Waits for tasks that are already running and emits their values in argument order. Corresponds to
+     * {@code asyncio.gather(*tasks)} over tasks, including its cancel: cancelling the gather cancels the tasks.
+     * (Named apart from {@link #gather(List)}: a {@code List<Task>} overload would clash with it by erasure.)
+     * <ul>
+     *   <li>all succeed: their values in argument order ({@code null} for a task that completed empty); no tasks:
+     *       an empty list;</li>
+     *   <li>a task fails, or was cancelled by someone else: that first error ({@code CancellationException} for a
+     *       cancelled task) reaches the caller at once; <b>the other tasks keep running</b>, as in asyncio;</li>
+     *   <li>caller cancels (including Reactor's {@code timeout()} and {@code dispose()}): every task is cancelled
+     *       ({@link Task#cancel()}, a no-op on a task already done). Compare
+     *       {@code gather(tasks.stream().map(Task::join).toList())}, whose cancel leaves the tasks running because
+     *       a {@code join()} never cancels its task.</li>
+     * </ul>
+     *
+     * @throws NullPointerException "tasks" or "tasks[i]" if the list or an element is null
+     */
+    public static <T> Mono<List<T>> gatherTasks(List<? extends Task<? extends T>> tasks) {
+        Objects.requireNonNull(tasks, "tasks");
+        List<Task<? extends T>> checked = new ArrayList<>(tasks.size());
+        List<Mono<? extends T>> joins = new ArrayList<>(tasks.size());
+        for (int i = 0; i < tasks.size(); i++) {
+            Task<? extends T> task = Objects.requireNonNull(tasks.get(i), "tasks[" + i + "]");
+            checked.add(task);
+            joins.add(task.join());
+        }
+        return Asyncio.<T>gather(joins).doOnCancel(() -> checked.forEach(Task::cancel));
+    }
+
+    /** Varargs form of {@link #gatherTasks(List)}. */
+    @SafeVarargs
+    public static <T> Mono<List<T>> gatherTasks(Task<? extends T>... tasks) {
+        return gatherTasks(Arrays.asList(Objects.requireNonNull(tasks, "tasks")));
+    }
+
+    /**
      * Runs every work concurrently as a task and emits every outcome, value or error, in argument order.
      * Corresponds to {@code asyncio.gather(*aws, return_exceptions=True)}.
      * <ul>
