@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Fan-out macro-benchmark (issue 6): this project's fetcher vs bare Reactor Netty flatMap(K) vs the seed's Python
+# Fan-out macro-benchmark (issues 6, 16): this project's fetcher vs bare Reactor Netty flatMap(K) vs the JDK's
+# java.net.http.HttpClient (sendAsync, K in flight) vs the seed's Python
 # program (asyncio.Semaphore + aiohttp), against a local nginx on 127.0.0.1, plus wrk as the machine's ceiling and
 # the cold one-shot `fetch` command. Loopback only; bounded (every client run has a timeout); stops nginx on exit.
 #
@@ -97,7 +98,7 @@ r=dict(passes[len(passes)//2]); r.update(client='$client', scenario='$scenario',
 }
 
 SCENARIOS=${FANOUT_SCENARIOS:-"instant-20k-k100 delay50ms-1k-k10 delay50ms-10k-k1000"}
-CLIENTS=${FANOUT_CLIENTS:-"fetcher bare python"}
+CLIENTS=${FANOUT_CLIENTS:-"fetcher bare jdk python"}
 if [ -n "${FANOUT_BEFORE_CLASSES:-}" ]; then CLIENTS="fetcher-before $CLIENTS"; fi
 wanted() { [[ " $1 " == *" $2 "* ]]; }
 
@@ -116,6 +117,9 @@ scenario() {
   fi
   if wanted "$CLIENTS" bare; then
     run bare "$name" -- java $JAVA_OPTS -cp "$CP" io.github.reactorasyncio.bench.FanoutDriver bare "$BASE$path" "$count" "$k" "$PASSES"
+  fi
+  if wanted "$CLIENTS" jdk; then
+    run jdk "$name" -- java $JAVA_OPTS -cp "$CP" io.github.reactorasyncio.bench.FanoutDriver jdk "$BASE$path" "$count" "$k" "$PASSES"
   fi
   if wanted "$CLIENTS" python; then
     run python "$name" -- "$PY" "$ROOT/src/bench/fanout/seed_fetch.py" "$BASE$path" "$count" "$k" "$PASSES"

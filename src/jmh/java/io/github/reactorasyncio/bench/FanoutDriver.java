@@ -1,6 +1,9 @@
 package io.github.reactorasyncio.bench;
 
 import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collections;
@@ -24,11 +27,14 @@ import reactor.netty.resources.ConnectionProvider;
  *   <li>{@code fetcher-lean}: the same with bare's feature set: no gzip negotiation, no redirects, no separate
  *       response-silence timer; it keeps the whole-exchange timeout, which bare does without;</li>
  *   <li>{@code bare}: plain Reactor Netty, {@code flatMap(get, k)} over an {@link HttpClient} whose pool has k
- *       connections (the least a user must configure for k in flight: the default pool has 16).</li>
+ *       connections (the least a user must configure for k in flight: the default pool has 16);</li>
+ *   <li>{@code jdk}: the JDK's {@link java.net.http.HttpClient}, {@code sendAsync} with at most k in flight
+ *       ({@code flatMap} over the returned futures; the client has no pool-size setting and keeps connections
+ *       alive by default), HTTP/1.1 pinned so that no h2c upgrade is offered on each new connection.</li>
  * </ul>
  * CPU seconds are the JVM's whole process CPU time during the pass; latency is per request, turn to last byte.
  *
- * <p>usage: {@code FanoutDriver fetcher|fetcher-lean|bare URL COUNT K PASSES}
+ * <p>usage: {@code FanoutDriver fetcher|fetcher-lean|bare|jdk URL COUNT K PASSES}
  */
 public final class FanoutDriver {
 
@@ -42,16 +48,22 @@ public final class FanoutDriver {
         int k = Integer.parseInt(args[3]);
         int passes = Integer.parseInt(args[4]);
         List<String> urls = Collections.nCopies(count, url);
-        Pass pass = switch (mode) {
-            case "fetcher" -> fetcher(k, urls, false);
-            case "fetcher-lean" -> fetcher(k, urls, true);
-            case "bare" -> bare(k, urls);
-            default -> throw new IllegalArgumentException("mode: fetcher, fetcher-lean or bare, was " + mode);
-        };
+        Pass pass = pass(mode, k, urls);
         for (int i = 0; i < passes; i++) {
             System.out.println(pass.run(count, i == passes - 1 ? "measured" : "warmup"));
         }
         System.exit(0);
+    }
+
+    /** The client named by {@code mode}, fetching {@code urls} with at most {@code k} in flight. */
+    static Pass pass(String mode, int k, List<String> urls) {
+        return switch (mode) {
+            case "fetcher" -> fetcher(k, urls, false);
+            case "fetcher-lean" -> fetcher(k, urls, true);
+            case "bare" -> bare(k, urls);
+            case "jdk" -> jdk(k, urls);
+            default -> throw new IllegalArgumentException("mode: fetcher, fetcher-lean, bare or jdk, was " + mode);
+        };
     }
 
     /** One pass: returns the latencies (ns) of the successful requests. */
@@ -106,6 +118,25 @@ public final class FanoutDriver {
                                     .map(text -> response.status().code()))
                             .filter(status -> status == 200)
                             .map(status -> System.nanoTime() - start);
+                }), k)
+                .collectList()
+                .map(FanoutDriver::toArray)
+                .block();
+    }
+
+    private static Pass jdk(int k, List<String> urls) {
+        java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(30))
+                .build();
+        return () -> Flux.fromIterable(urls)
+                .flatMap(url -> Mono.defer(() -> {
+                    long start = System.nanoTime();
+                    HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+                            .build();
+                    return Mono.fromFuture(client.sendAsync(request, HttpResponse.BodyHandlers.ofString()))
+                            .filter(response -> response.statusCode() == 200)
+                            .map(response -> System.nanoTime() - start);
                 }), k)
                 .collectList()
                 .map(FanoutDriver::toArray)
