@@ -337,7 +337,11 @@ public final class Asyncio {
      *   <li>all succeed: the body's value (empty if the body's Mono is empty);</li>
      *   <li>the body or a child fails: every other child and the body are cancelled, the group waits for them,
      *       then errors with the first failure, every later failure attached as suppressed; cancellations of
-     *       children are not failures;</li>
+     *       children are not failures. The siblings are cancelled at once, on the failing thread, so a failure
+     *       counts only if it happened before its task's cancel: a sibling failing on another thread in the same
+     *       instant is kept as suppressed, but one whose failure is due at the same (virtual) time and has not run
+     *       yet is cancelled and not reported. asyncio, which cancels on a later loop turn, reports both in its
+     *       {@code ExceptionGroup};</li>
      *   <li>caller cancels: the body and all children are cancelled;</li>
      *   <li>{@code spawn} after the group shut down or closed: {@code IllegalStateException}.</li>
      * </ul>
