@@ -120,6 +120,16 @@ class WaitTest {
                 .verifyComplete();
     }
 
+    /** semantics.md: tasks of different types are waited for as {@code Task<Object>}. */
+    @Test
+    void tasksOfDifferentTypesAreWaitedForAsTasksOfObject() {
+        Task<Object> text = Asyncio.createTask(Mono.just("text"));
+        Task<Object> number = Asyncio.createTask(Mono.just(42));
+        StepVerifier.create(Asyncio.wait(List.of(text, number), ReturnWhen.ALL_COMPLETED))
+                .assertNext(result -> assertThat(result.done()).extracting(Task::result).containsExactly("text", 42))
+                .verifyComplete();
+    }
+
     @Test
     void cancellingTheCallerLeavesTheTasksAlone() {
         Task<String> task = Asyncio.createTask(works.valueAfter(seconds(1), "v"));
