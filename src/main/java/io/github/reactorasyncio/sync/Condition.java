@@ -63,6 +63,16 @@ public interface Condition {
     <T> Flux<T> withLock(Flux<T> work);
 
     /**
+     * Same as {@code lock().withLock(section)}: a one-statement critical section, e.g.
+     * {@code condition.withLock(() -> condition.signal(2))}; see {@link Lock#withLock(Runnable)}.
+     *
+     * @throws NullPointerException "section" if {@code section} is null
+     */
+    default Mono<Void> withLock(Runnable section) {
+        return lock().withLock(section);
+    }
+
+    /**
      * Releases the lock, waits for a signal, re-acquires the lock, completes. Corresponds to
      * {@code await condition.wait()}.
      *

@@ -1,6 +1,7 @@
 package io.github.reactorasyncio.sync;
 
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Optional;
 
 import reactor.core.publisher.Flux;
@@ -58,6 +59,20 @@ public interface Lock {
 
     /** As {@link #withLock(Mono)}, holding the lock until the flux terminates or is cancelled. */
     <T> Flux<T> withLock(Flux<T> work);
+
+    /**
+     * Runs a one-statement critical section while holding the lock: {@code lock.withLock(() -> counter++)}, the
+     * same as {@code withLock(Mono.fromRunnable(section))}. Completes empty after the section returned; errors with
+     * what it threw; the lock is released exactly once either way. Corresponds to {@code with lock: section()}
+     * around synchronous code. The section runs on the thread that is granted the lock: keep it short and
+     * non-blocking.
+     *
+     * @throws NullPointerException "section" if {@code section} is null
+     */
+    default Mono<Void> withLock(Runnable section) {
+        Objects.requireNonNull(section, "section");
+        return withLock(Mono.fromRunnable(section));
+    }
 
     /** Waits for the lock and emits its {@link Permit}; see {@link Semaphore#acquire()}. */
     Mono<Permit> acquire();

@@ -1,7 +1,9 @@
 package io.github.reactorasyncio.sync;
 
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -121,6 +123,19 @@ public interface Semaphore {
      * @throws NullPointerException if {@code work} is null
      */
     <T> Flux<T> withPermit(Flux<T> work);
+
+    /**
+     * Runs synchronous {@code work} holding a permit and emits its value: the same as
+     * {@code withPermit(Mono.fromCallable(work))}. A {@code null} result completes empty; what it throws is the
+     * error; the permit goes back exactly once either way. It runs on the thread that is granted the permit: keep
+     * it non-blocking (blocking work belongs in {@code Asyncio.toThread}, inside the permit).
+     *
+     * @throws NullPointerException "work" if {@code work} is null
+     */
+    default <T> Mono<T> withPermit(Callable<? extends T> work) {
+        Objects.requireNonNull(work, "work");
+        return withPermit(Mono.<T>fromCallable(work));
+    }
 
     /**
      * Waits for a permit and emits it. The caller owns the permit once it is emitted and must

@@ -434,4 +434,18 @@ class ConditionTest {
         waiting.dispose();
         assertNoLeak(condition);
     }
+
+    @Test
+    void aOneStatementSectionSignalsUnderTheLock() {
+        Condition condition = Condition.create(Lock.create("m"));
+        List<String> log = new CopyOnWriteArrayList<>();
+        waiter(condition, "a", log).subscribe();
+        waiter(condition, "b", log).subscribe();
+        waiter(condition, "c", log).subscribe();
+        StepVerifier.create(condition.withLock(() -> condition.signal(2))).verifyComplete();
+        assertThat(log).containsExactly("a", "b");
+        condition.withLock(condition::signalAll).block();
+        assertThat(log).containsExactly("a", "b", "c");
+        assertNoLeak(condition);
+    }
 }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
@@ -500,5 +501,24 @@ class LockTest {
             assertThat(lock.locked()).as("round %d: locked", i).isFalse();
             assertThat(lock.waiting()).as("round %d: waiting", i).isZero();
         }
+    }
+
+    @Test
+    void aOneStatementSectionRunsUnderTheLockAndReleasesItExactlyOnce() {
+        Lock lock = Lock.create("section");
+        AtomicReference<Permit> held = new AtomicReference<>();
+        lock.acquire().subscribe(held::set);
+        AtomicBoolean ran = new AtomicBoolean();
+        lock.withLock(() -> ran.set(true)).subscribe();
+        assertThat(ran).as("waits for the lock").isFalse();
+        held.get().release();
+        assertThat(ran).isTrue();
+        assertFree(lock);
+        StepVerifier.create(lock.withLock(() -> {
+            throw new IllegalStateException("section failed");
+        })).verifyErrorMessage("section failed");
+        assertFree(lock);
+        assertThatThrownBy(() -> lock.withLock((Runnable) null)).isInstanceOf(NullPointerException.class)
+                .hasMessage("section");
     }
 }

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 
+import java.io.IOException;
 import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -588,5 +590,25 @@ class SemaphoreTest {
                 .thenAwait(Duration.ofSeconds(3))
                 .expectNext("A0", "A1", "A2", "B")
                 .verifyComplete();
+    }
+
+    @Test
+    void synchronousWorkRunsHoldingAPermitAndGivesItBackExactlyOnce() {
+        Semaphore sem = Semaphore.create("sync-work", 1);
+        AtomicReference<Permit> held = new AtomicReference<>();
+        sem.acquire().subscribe(held::set);
+        List<String> values = new CopyOnWriteArrayList<>();
+        sem.withPermit(() -> "value").subscribe(values::add);
+        assertThat(values).as("waits for a permit").isEmpty();
+        held.get().release();
+        assertThat(values).containsExactly("value");
+        assertThat(sem.availablePermits()).isOne();
+        StepVerifier.create(sem.withPermit(() -> null)).verifyComplete();
+        StepVerifier.create(sem.withPermit(() -> {
+            throw new IOException("work failed");
+        })).verifyErrorMessage("work failed");
+        assertThat(sem.availablePermits()).isOne();
+        assertThatNullPointerException().isThrownBy(() -> sem.withPermit((Callable<String>) null))
+                .withMessage("work");
     }
 }
