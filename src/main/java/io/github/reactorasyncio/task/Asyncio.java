@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -353,6 +354,25 @@ public final class Asyncio {
      */
     public static <R> Mono<R> taskGroup(Function<? super TaskGroup, ? extends Mono<? extends R>> body) {
         return TaskGroupImpl.run(body);
+    }
+
+    /**
+     * A task group whose body only spawns children: {@code runTaskGroup(group -> { group.spawn(a);
+     * group.spawn(b); })}, the same as {@link #taskGroup(Function)} with a body returning {@code Mono.empty()}.
+     * Completes empty when every child is done; the termination cases are those of {@link #taskGroup(Function)},
+     * and {@link TaskGroup#failures(Throwable)} lists every failure of its error. (A {@code taskGroup} overload
+     * taking a {@code Consumer} would make every lambda body ambiguous, hence the name.) Corresponds to
+     * {@code async with asyncio.TaskGroup() as group:} whose block only creates tasks.
+     *
+     * @param spawner called once per subscription, with the group, to spawn its children
+     * @throws NullPointerException "spawner" if null (at call time)
+     */
+    public static Mono<Void> runTaskGroup(Consumer<? super TaskGroup> spawner) {
+        Objects.requireNonNull(spawner, "spawner");
+        return TaskGroupImpl.run(group -> {
+            spawner.accept(group);
+            return Mono.<Void>empty();
+        });
     }
 
     // --------------------------------------------------------------------------------- threads, executors

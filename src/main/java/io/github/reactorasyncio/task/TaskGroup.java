@@ -1,5 +1,10 @@
 package io.github.reactorasyncio.task;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
 import reactor.core.publisher.Mono;
 
 /**
@@ -28,4 +33,20 @@ public sealed interface TaskGroup permits TaskGroupImpl {
      * @throws NullPointerException "work" or "name" if either is null
      */
     <T> Task<T> spawn(Mono<? extends T> work, String name);
+
+    /**
+     * Every failure a group's error carries, in the order they happened: the error itself, then what it carries as
+     * suppressed. Corresponds to reading {@code ExceptionGroup.exceptions}:
+     * {@code taskGroup(...).onErrorResume(e -> report(TaskGroup.failures(e)))}. For an error that did not come from
+     * a group it is that error alone (plus any suppressed it has).
+     *
+     * @throws NullPointerException "error" if {@code error} is null
+     */
+    static List<Throwable> failures(Throwable error) {
+        Objects.requireNonNull(error, "error");
+        List<Throwable> all = new ArrayList<>(1 + error.getSuppressed().length);
+        all.add(error);
+        all.addAll(Arrays.asList(error.getSuppressed()));
+        return List.copyOf(all);
+    }
 }

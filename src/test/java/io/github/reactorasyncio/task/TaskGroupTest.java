@@ -4,6 +4,8 @@ import static io.github.reactorasyncio.task.Works.seconds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.reactorasyncio.VirtualTimeExtension;
@@ -178,5 +180,38 @@ class TaskGroupTest {
                     assertThat(e.getSuppressed()).isEmpty();
                 });
         assertThat(works.cancelled).hasValue(1);
+    }
+
+    @Test
+    void aBodyLessGroupCompletesWhenEveryChildIsDone() {
+        List<String> log = new CopyOnWriteArrayList<>();
+        StepVerifier.create(Asyncio.runTaskGroup(group -> {
+                    group.spawn(works.valueAfter(seconds(2), "a").doOnNext(log::add));
+                    group.spawn(works.valueAfter(seconds(1), "b").doOnNext(log::add));
+                }))
+                .then(() -> time.advanceTimeBy(seconds(1.999)))
+                .then(() -> assertThat(log).containsExactly("b"))
+                .then(() -> time.advanceTimeBy(seconds(0.001)))
+                .verifyComplete();
+        assertThat(log).containsExactly("b", "a");
+        assertThatThrownBy(() -> Asyncio.runTaskGroup(null)).isInstanceOf(NullPointerException.class)
+                .hasMessage("spawner");
+    }
+
+    @Test
+    void failuresListsEveryFailureOfTheGroupsError() {
+        IllegalStateException first = new IllegalStateException("first");
+        IllegalStateException second = new IllegalStateException("second");
+        Sinks.One<String> failsWhenNeighbourIsCancelled = Sinks.one();
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        Asyncio.runTaskGroup(group -> {
+                    group.spawn(Mono.never().doOnCancel(() -> failsWhenNeighbourIsCancelled.tryEmitError(second)));
+                    group.spawn(failsWhenNeighbourIsCancelled.asMono());
+                    group.spawn(works.errorAfter(seconds(1), first));
+                })
+                .subscribe(v -> { }, e -> failures.addAll(TaskGroup.failures(e)));
+        time.advanceTimeBy(seconds(1));
+        assertThat(failures).containsExactly(first, second);
+        assertThat(TaskGroup.failures(new IllegalStateException("alone"))).hasSize(1);
     }
 }
