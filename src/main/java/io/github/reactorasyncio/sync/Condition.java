@@ -25,12 +25,15 @@ import reactor.core.publisher.Mono;
  *       a signal with nobody waiting is lost (it is not remembered, unlike an {@link Event}).</li>
  *   <li>{@link #signal(int)}/{@link #signalAll()} require the lock to be held (checked as asyncio does: held by
  *       someone; a plain method call cannot see whose Context it runs in).</li>
- *   <li><b>Cancellation.</b> Cancelling an await while it waits for a signal removes it (a later signal goes to
- *       the next waiter); if it is cancelled while re-acquiring, the acquire is withdrawn. Either way the
- *       enclosing {@code withLock} scope then owns the lock again as soon as it can be had, so its remaining work
- *       and its final release stay correct, as asyncio re-acquires the lock on cancellation. Prefer
- *       {@link #await(Duration)} over an outer {@code timeout()}: it re-acquires the lock before signalling
- *       {@link java.util.concurrent.TimeoutException}, so the code after it runs under the lock.</li>
+ *   <li><b>Cancellation.</b> Cancelling an await removes it from the condition (a signal that had already picked it
+ *       passes to the next waiter) and gets the lock back for its {@code withLock} scope through one re-acquire,
+ *       FIFO behind other acquirers; if the scope ends first, that re-acquire is withdrawn. Whether the code after
+ *       the await holds the lock depends on the canceller: {@code Asyncio.waitFor}, {@code gatherStructured} and
+ *       task groups signal only once the re-acquire has finished ({@link CancellationJoin}), as asyncio's
+ *       {@code wait_for} does, so their timeout may come late while the lock is busy; Reactor's {@code timeout()},
+ *       {@code firstWithSignal} and {@code dispose()} run what follows at once, <b>without the lock</b>, and a
+ *       further {@code await()} there fails with {@code IllegalStateException}. Prefer {@link #await(Duration)},
+ *       {@link #awaitUntil} or {@code Asyncio.waitFor} to a Reactor operator around an await.</li>
  *   <li><b>Happens-before.</b> Actions before {@code signal} happen-before the woken waiter resumes.</li>
  * </ul>
  */
@@ -77,7 +80,8 @@ public interface Condition {
      * {@code await condition.wait()}.
      *
      * <p>Termination: completes after signal and re-acquisition; fails with {@code IllegalStateException} when
-     * not inside this lock's {@code withLock}; on cancel, see the class contract.
+     * not inside this lock's {@code withLock} or when the scope does not hold the lock now (another await of it
+     * lent the lock and has not got it back); on cancel, see the class contract.
      */
     Mono<Void> await();
 

@@ -40,11 +40,6 @@ final class DefaultPermit implements Permit {
         return true;
     }
 
-    /** The hold passes to a scope that releases it itself (a Condition's re-acquire); this object is dropped. */
-    void handOver() {
-        queue.untrack(trackedHold);
-    }
-
     @Override
     public boolean isReleased() {
         return released != 0;

@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 import reactor.core.CoreSubscriber;
 import reactor.core.Disposable;
+import reactor.core.Exceptions;
 import reactor.core.publisher.Operators;
 import reactor.core.scheduler.Schedulers;
 import reactor.util.concurrent.Queues;
@@ -96,7 +97,8 @@ final class PermitQueue {
 
     /**
      * Waiters counted in before they are offered to {@link #arrivals} and counted out when granted or withdrawn.
-     * Non-zero closes the fast path. May dip below zero for an instant when a cancel overtakes an arrival.
+     * Non-zero closes the fast path. Never negative: a waiter is counted in before the CAS that publishes it as
+     * {@code QUEUED}, and only a waiter that left {@code QUEUED} is counted out.
      */
     private volatile int waiting;
 
@@ -173,7 +175,7 @@ final class PermitQueue {
 
     /** Takes a free permit if nobody is queued. */
     boolean tryAcquire() {
-        return waiting <= 0 && takeFree();
+        return waiting == 0 && takeFree();
     }
 
     private boolean takeFree() {
@@ -326,6 +328,7 @@ final class PermitQueue {
                     try {
                         first.granted();
                     } catch (Throwable t) {
+                        Exceptions.throwIfJvmFatal(t);
                         Operators.onErrorDropped(t, Context.empty());
                     }
                 } else {
@@ -449,6 +452,7 @@ final class PermitQueue {
             try {
                 v.failed(new DeadlockException(message));
             } catch (Throwable t) {
+                Exceptions.throwIfJvmFatal(t);
                 Operators.onErrorDropped(t, Context.empty());
             }
         }
@@ -562,10 +566,8 @@ final class PermitQueue {
 
     private void uncountBlockingAncestors(Waiter w) {
         for (PermitScope<?> a = w.parentScope(); a != null; a = a.parentScope()) {
-            PermitScope.HoldRecord r = a.record();
-            if (r.blockedOn == w) {
-                r.blockedOn = null;
-            }
+            // A CAS, not a check and a store: another queue's drain may be recording a newer waiter of this scope.
+            PermitScope.HoldRecord.BLOCKED_ON.compareAndSet(a.record(), w, null);
         }
         for (PermitScope<?> a : w.blockingAncestors) {
             PermitScope.HoldRecord r = a.record();
@@ -595,7 +597,7 @@ final class PermitQueue {
     }
 
     int waiting() {
-        return Math.max(0, waiting);
+        return waiting;
     }
 
     boolean locked() {
@@ -612,6 +614,21 @@ final class PermitQueue {
         TrackedHold hold = new TrackedHold(holder, now(), rawPermit);
         trackedHolds.add(hold);
         return hold;
+    }
+
+    /**
+     * A raw {@link PermitSource#release()} names no hold, as asyncio's {@code release()} has no owner: it retires the
+     * record of the oldest hold taken through a raw permit, so the tracked holders stay as many as the permits out
+     * (a semaphore used as a signal, released by someone who never acquired, retires nothing). The {@link Permit}
+     * object of that hold does not learn of it; releasing it too is a second release.
+     */
+    void retireOldestRawHold() {
+        if (trackedHolds.isEmpty()) {
+            return;
+        }
+        trackedHolds.stream().filter(h -> h.rawPermit)
+                .min(Comparator.<TrackedHold>comparingLong(h -> h.since).thenComparingLong(h -> h.grant))
+                .ifPresent(trackedHolds::remove);
     }
 
     void untrack(TrackedHold hold) {

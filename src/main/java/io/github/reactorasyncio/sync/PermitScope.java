@@ -28,9 +28,10 @@ import reactor.util.context.Context;
  * its primitive reachable.
  *
  * <p><b>Cancellation.</b> Downstream cancel while queued withdraws the node; after the grant it cancels
- * {@code work} and then releases the permit, so the next holder never overlaps with the cancelled one. If the
+ * {@code work} and then releases the permit, once work's {@code cancel()} has returned (a callback of work already
+ * running on another thread is not waited for: Reactive Streams cancel never does; docs/semantics.md). If the
  * cancel arrives before {@code work} has handed us its subscription, the release is left to {@link #granted()},
- * which runs after {@code work.subscribe} returns: the work never runs without the permit. Nested scopes keep
+ * which runs after {@code work.subscribe} returns: the work never starts without the permit. Nested scopes keep
  * that promise for every enclosing permit: a descendant scope announces itself to its ancestors while it
  * subscribes its work, and a cancelled ancestor whose cancel raced such a grant on another thread leaves its
  * permit to that descendant, which gives it back once its work's subscription is in place (and cancelled).
@@ -71,12 +72,42 @@ final class PermitScope<T> extends Mono<T> implements CoreSubscriber<T>, Subscri
     /** A Mono's value released the hold; the onComplete that follows forwards without releasing. */
     private static final byte RELEASED_BY_VALUE = 2;
 
+    /**
+     * Downstream once the subscription has ended. A work may still signal after a cancel (the spec allows it);
+     * those signals go where Reactor's own operators send them: values to {@code Hooks.onNextDropped}, errors to
+     * {@code Hooks.onErrorDropped}, a completion nowhere. Never logged as misuse.
+     */
+    private static final CoreSubscriber<Object> LATE = new CoreSubscriber<>() {
+        @Override
+        public void onSubscribe(Subscription s) {
+            s.cancel();
+        }
+
+        @Override
+        public void onNext(Object value) {
+            Operators.onNextDropped(value, Context.empty());
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            Operators.onErrorDropped(error, Context.empty());
+        }
+
+        @Override
+        public void onComplete() {
+            // nothing is owed for a completion nobody waits for
+        }
+    };
+
     @SuppressWarnings("rawtypes")
     private static final AtomicIntegerFieldUpdater<PermitScope> STATE =
             AtomicIntegerFieldUpdater.newUpdater(PermitScope.class, "state");
     @SuppressWarnings("rawtypes")
     private static final AtomicReferenceFieldUpdater<PermitScope, Subscription> UPSTREAM =
             AtomicReferenceFieldUpdater.newUpdater(PermitScope.class, Subscription.class, "upstream");
+    @SuppressWarnings("rawtypes")
+    private static final AtomicReferenceFieldUpdater<PermitScope, CoreSubscriber> ACTUAL =
+            AtomicReferenceFieldUpdater.newUpdater(PermitScope.class, CoreSubscriber.class, "actual");
     @SuppressWarnings("rawtypes")
     private static final AtomicReferenceFieldUpdater<PermitScope, HoldRecord> RECORD =
             AtomicReferenceFieldUpdater.newUpdater(PermitScope.class, HoldRecord.class, "record");
@@ -98,10 +129,11 @@ final class PermitScope<T> extends Mono<T> implements CoreSubscriber<T>, Subscri
     private byte flags;
     /**
      * Downstream; set at a fast-path grant before anyone else can see the scope, or taken over from the
-     * {@link #node} at a grant after waiting, and replaced by {@link Operators#emptySubscriber()} once the
-     * subscription has ended (a late signal goes nowhere, as the rules allow after a cancel). Null while waiting.
+     * {@link #node} at a grant after waiting, and replaced by {@link #LATE} once the subscription has ended (a late
+     * signal goes to Reactor's dropped hooks). Null while waiting. Volatile: the thread that ends the subscription
+     * by a cancel is not the one that delivers work's signals; written with ordered stores.
      */
-    private CoreSubscriber<? super T> actual;
+    private volatile CoreSubscriber<? super T> actual;
     /**
      * Before the claim: the thread that assembled this {@code withPermit} Mono (null for a fresh scope), the only
      * thread that may claim it. From the claim on: the innermost enclosing scope when this one was subscribed (a
@@ -162,7 +194,7 @@ final class PermitScope<T> extends Mono<T> implements CoreSubscriber<T>, Subscri
         PermitQueue queue = plan.queue;
         if (queue.policy != DeadlockPolicy.REENTRANT && queue.tryAcquire()) {
             // Nobody else has seen this scope yet: no cancel, grant or timeout can race, an ordered store is enough.
-            this.actual = actual;
+            ACTUAL.lazySet(this, actual);
             STATE.lazySet(this, GRANTED);
             flags = DOWNSTREAM_OWED;
             granted();
@@ -203,7 +235,7 @@ final class PermitScope<T> extends Mono<T> implements CoreSubscriber<T>, Subscri
      * ancestor's ({@code BORROWED}), and takes over downstream from the node.
      */
     private void grantedAfterWaiting(CoreSubscriber<? super T> subscriber, int holding) {
-        actual = subscriber;
+        ACTUAL.lazySet(this, subscriber);
         // Ordered store: whoever must see it (a descendant, a canceller that found work's subscription) learns of
         // this scope through a later release on this thread.
         STATE.lazySet(this, holding);
@@ -368,7 +400,7 @@ final class PermitScope<T> extends Mono<T> implements CoreSubscriber<T>, Subscri
 
     /** The subscription is over: downstream, and with it the caller's objects, need not stay reachable from here. */
     private void forgetSubscriber() {
-        actual = Operators.emptySubscriber();
+        ACTUAL.lazySet(this, LATE);
     }
 
     /**
@@ -402,13 +434,27 @@ final class PermitScope<T> extends Mono<T> implements CoreSubscriber<T>, Subscri
                     }
                     return true;
                 }
-            } else if (s == LENT || s == BORROWED) {
-                if (STATE.compareAndSet(this, s, RELEASED)) {
+            } else if (s == LENT) {
+                if (STATE.compareAndSet(this, LENT, RELEASED)) {
+                    withdrawReclaim();
+                    return true;
+                }
+            } else if (s == BORROWED) {
+                if (STATE.compareAndSet(this, BORROWED, RELEASED)) {
                     return true;
                 }
             } else {
                 return false;
             }
+        }
+    }
+
+    /** The scope ended while lent: a pending re-acquire for it is withdrawn (or, if already granted, gives back). */
+    private void withdrawReclaim() {
+        HoldRecord r = record;
+        Reclaim pending = r == null ? null : r.reclaim;
+        if (pending != null && pending.withdraw(plan.queue, false)) {
+            pending.settled(false);
         }
     }
 
@@ -503,40 +549,91 @@ final class PermitScope<T> extends Mono<T> implements CoreSubscriber<T>, Subscri
     }
 
     /**
-     * For {@link Condition#await()}: releases the lock while this scope stays open.
+     * For {@link Condition#await()}: releases the lock while this scope stays open. Ends the hold as the end of a
+     * hold does (ownership, tracking, the deadlock accounting's blocked holders), so nothing counts a lent scope as
+     * holding.
      *
      * @return {@code false} if this scope does not hold the lock now
      */
     boolean lend() {
         if (STATE.compareAndSet(this, GRANTED, LENT)) {
-            stopBeingHolder();
+            leaveHold();
             plan.queue.release();
             return true;
         }
         return false;
     }
 
+    /** A Condition await lent this scope's lock and the scope has not got it back yet. */
+    boolean lent() {
+        return state == LENT;
+    }
+
     /**
-     * For {@link Condition#await()}: the caller was just granted the lock again on this scope's behalf, as
-     * {@code permit}, which this scope now takes over.
-     *
-     * @return {@code false} if the scope ended meanwhile; the lock has then been given back
+     * The one way a lent lock comes back to its scope: a waiter in the lock's own queue, FIFO behind other acquirers,
+     * that on its grant moves the scope from {@code LENT} back to {@code GRANTED}. It settles exactly once: held, or
+     * not (the scope ended first, withdrawing it or giving back the permit it was granted).
      */
-    boolean reclaim(Permit permit) {
-        ((DefaultPermit) permit).handOver();
-        if (STATE.compareAndSet(this, LENT, GRANTED)) {
-            becomeHolder();
-            return true;
+    abstract static class Reclaim extends PermitQueue.Waiter {
+        final PermitScope<?> scope;
+
+        Reclaim(PermitScope<?> scope) {
+            this.scope = scope;
         }
-        plan.queue.release();
-        return false;
+
+        /**
+         * Runs once: {@code held} when the scope owns the lock again, {@code false} when it ended first. On the
+         * thread that decided it (the grant's, or the scope's end).
+         */
+        abstract void settled(boolean held);
+
+        /** Queues for the lock on the scope's behalf, unless the scope has ended (then settles not held). */
+        final void reclaim() {
+            // Published before the state is read; endHold CASes the state, then reads this: one of us sees the other.
+            scope.record().reclaim = this;
+            if (scope.state != LENT) {
+                if (withdraw(scope.plan.queue, false)) {
+                    settled(false);
+                }
+                return;
+            }
+            acquireFrom(scope.plan.queue);
+        }
+
+        @Override
+        final void granted() {
+            if (PermitScope.STATE.compareAndSet(scope, LENT, GRANTED)) {
+                scope.becomeHolder();
+                settled(true);
+            } else {
+                scope.plan.queue.release();
+                settled(false);
+            }
+        }
+
+        /** The scope's subscriber: its Context names the holder and the scopes the reclaim runs inside. */
+        @Override
+        final CoreSubscriber<?> subscriber() {
+            return scope.actual;
+        }
+
+        @Override
+        final PermitSource source() {
+            return scope.plan.source;
+        }
+
+        /** The scope's own parent: the scope re-acquires, it is not its own descendant. */
+        @Override
+        final PermitScope<?> parentScope() {
+            return scope.parentScope();
+        }
     }
 
     /** Whether this scope or its node still references downstream (for tests: it must not once the hold ended). */
     boolean referencesSubscriber() {
         CoreSubscriber<?> subscriber = actual;
         QueueNode<T> waiting = node;
-        return subscriber != null && subscriber != Operators.emptySubscriber()
+        return subscriber != null && subscriber != LATE
                 || waiting != null && waiting.actual != null;
     }
 
@@ -583,6 +680,8 @@ final class PermitScope<T> extends Mono<T> implements CoreSubscriber<T>, Subscri
         @SuppressWarnings("rawtypes")
         static final AtomicIntegerFieldUpdater<HoldRecord> DESCENDANTS =
                 AtomicIntegerFieldUpdater.newUpdater(HoldRecord.class, "descendants");
+        static final AtomicReferenceFieldUpdater<HoldRecord, PermitQueue.Waiter> BLOCKED_ON =
+                AtomicReferenceFieldUpdater.newUpdater(HoldRecord.class, PermitQueue.Waiter.class, "blockedOn");
         static final int SUBSCRIBING_MASK = (1 << 29) - 1;
         static final int PERMIT_OWED = 1 << 29;
         static final int PERMIT_GIVEN_BACK = 1 << 30;
@@ -614,6 +713,8 @@ final class PermitScope<T> extends Mono<T> implements CoreSubscriber<T>, Subscri
         volatile PermitQueue.TrackedHold trackedHold;
         /** The Context of the work: the subscriber's, plus the scope; built on first use (most works never ask). */
         volatile Context context;
+        /** The latest re-acquire of a lock a Condition await lent; withdrawn if the scope ends while lent. */
+        volatile Reclaim reclaim;
     }
 
     /**

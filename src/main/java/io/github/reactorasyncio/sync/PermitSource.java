@@ -43,6 +43,7 @@ abstract class PermitSource {
 
     public void release() {
         queue.releaseOrThrow();
+        queue.retireOldestRawHold();
     }
 
     public int waiting() {

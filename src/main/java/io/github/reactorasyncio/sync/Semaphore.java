@@ -27,7 +27,11 @@ import reactor.core.publisher.Mono;
  *       (a withdrawn head is unlinked at once, any other waiter when it reaches the head or an amortized sweep
  *       runs). If the cancel races a grant, the granted permit is released at once and passes to the next waiter.
  *       {@link #withPermit(Mono)} releases exactly once on complete, error or downstream cancel, including a
- *       cancel while still queued and an inner publisher that throws when subscribed.</li>
+ *       cancel while still queued and an inner publisher that throws when subscribed. A cancel after the grant
+ *       releases once the work's {@code cancel()} has returned; it does not wait for a callback of the work already
+ *       running on another thread, so the next holder may overlap such a callback. To keep a synchronous section
+ *       exclusive even then, shield the hold ({@code Asyncio.shield(semaphore.withPermit(work))}): the caller is
+ *       detached at once and the permit goes back when the work has ended.</li>
  *   <li><b>Non-blocking.</b> No method parks a thread; all of them are safe on Netty event loops. A granted
  *       waiter continues on the thread that made the permit available (the releasing thread, or the thread of
  *       the acquire if a permit was free). Wake-ups are delivered by a drain loop, so releasing one permit after

@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import io.github.reactorasyncio.sync.CancellationJoin;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Operators;
@@ -232,7 +233,13 @@ public final class Asyncio {
     public static <T> Mono<T> waitFor(Mono<T> work, Duration timeout) {
         Objects.requireNonNull(work, "work");
         Duration limit = positive(timeout, "timeout");
-        return Mono.defer(() -> work.timeout(limit, Mono.error(() -> timedOut(limit))));
+        return Mono.deferContextual(context -> {
+            CancellationJoin join = CancellationJoin.open(context);
+            // timeout() cancels the work before it subscribes the fallback, so the join has counted every
+            // re-acquire the cancel left behind by the time settled() is subscribed.
+            return work.timeout(limit, join.settled().then(Mono.error(() -> timedOut(limit))))
+                    .contextWrite(join::attach);
+        });
     }
 
     /**
@@ -251,10 +258,15 @@ public final class Asyncio {
     public static <T> Mono<T> waitFor(Task<T> task, Duration timeout) {
         Objects.requireNonNull(task, "task");
         Duration limit = positive(timeout, "timeout");
-        return Mono.defer(() -> task.join().timeout(limit, Mono.error(() -> {
+        return Mono.defer(() -> task.join().timeout(limit, Mono.defer(() -> {
             task.cancel();
-            return timedOut(limit);
+            return cleanupSettled(task).then(Mono.error(() -> timedOut(limit)));
         }))).doOnCancel(task::cancel);
+    }
+
+    /** What a cancel of {@code task} left behind has finished (see {@link CancellationJoin}). */
+    static Mono<Void> cleanupSettled(Task<?> task) {
+        return task instanceof TaskImpl<?> own ? own.cleanupSettled() : Mono.empty();
     }
 
     private static TimeoutException timedOut(Duration limit) {

@@ -84,8 +84,13 @@ final class Gather {
                 if (finished.compareAndSet(false, true)) {
                     if (onFailure == OnFailure.PROPAGATE_CANCEL_SIBLINGS) {
                         tasks.forEach(TaskImpl::cancel);
+                        // As asyncio's cancelled tasks finish their cleanup before the gather raises: a Condition
+                        // await cancelled in a sibling has its lock back first (see CancellationJoin).
+                        Mono.when(tasks.stream().map(TaskImpl::cleanupSettled).toList())
+                                .subscribe(null, null, () -> caller.error(failure.error()));
+                    } else {
+                        caller.error(failure.error());
                     }
-                    caller.error(failure.error());
                 } else if (!task.isCancelled()) {
                     Operators.onErrorDropped(failure.error(), Context.of(caller.contextView()));
                 }

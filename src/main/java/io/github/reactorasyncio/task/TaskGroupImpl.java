@@ -34,6 +34,9 @@ final class TaskGroupImpl implements TaskGroup {
     /** Failures in the order they happened; the first one carries the others as suppressed. Guarded by this. */
     private final List<Throwable> failures = new ArrayList<>();
 
+    /** Children the group cancelled: it signals a failure only once their cleanup has finished. Guarded by this. */
+    private final List<TaskImpl<?>> cancelledByGroup = new ArrayList<>();
+
     /** Guarded by this. */
     private boolean callerCancelled;
 
@@ -103,6 +106,7 @@ final class TaskGroupImpl implements TaskGroup {
                 if (state == State.OPEN) {
                     state = State.SHUTTING_DOWN;
                     toCancel = new ArrayList<>(running);
+                    cancelledByGroup.addAll(toCancel);
                 }
             }
             closed = running.isEmpty();
@@ -125,6 +129,7 @@ final class TaskGroupImpl implements TaskGroup {
             }
             state = State.SHUTTING_DOWN;
             toCancel = new ArrayList<>(running);
+            cancelledByGroup.addAll(toCancel);
         }
         toCancel.forEach(TaskImpl::cancel);
     }
@@ -133,7 +138,9 @@ final class TaskGroupImpl implements TaskGroup {
         Throwable failure;
         boolean cancelled;
         Outcome<?> bodyOutcome;
+        List<Mono<Void>> cleanups;
         synchronized (this) {
+            cleanups = cancelledByGroup.stream().map(TaskImpl::cleanupSettled).toList();
             failure = combined(failures);
             cancelled = callerCancelled;
             bodyOutcome = body.outcome().orElseThrow();
@@ -143,7 +150,9 @@ final class TaskGroupImpl implements TaskGroup {
                 Operators.onErrorDropped(failure, Context.of(caller.contextView()));
             }
         } else if (failure != null) {
-            caller.error(failure);
+            // As asyncio's TaskGroup raises only after its cancelled children finished their cleanup: a Condition
+            // await cancelled in one has its lock back first (see CancellationJoin).
+            Mono.when(cleanups).subscribe(null, null, () -> caller.error(failure));
         } else {
             // No failure and no caller cancel means nobody cancelled the body: it succeeded (null: completed empty).
             caller.success(((Outcome.Success<?>) bodyOutcome).value());

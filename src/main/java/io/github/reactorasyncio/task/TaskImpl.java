@@ -7,6 +7,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.github.reactorasyncio.sync.CancellationJoin;
 import io.github.reactorasyncio.sync.Semaphore;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
@@ -42,6 +43,8 @@ final class TaskImpl<T> implements Task<T>, CoreSubscriber<T> {
      */
     private final ContextView inherited;
     private volatile Context context;
+    /** Counts what a cancel of this task leaves behind (a Condition await's re-acquire) until it has finished. */
+    private final CancellationJoin join;
 
     /** Set once, from null, by the first of: onNext, onComplete, onError, cancel(). Non-null iff the task is done. */
     private final AtomicReference<Outcome<T>> outcome = new AtomicReference<>();
@@ -56,7 +59,20 @@ final class TaskImpl<T> implements Task<T>, CoreSubscriber<T> {
         this.work = work;
         this.name = name;
         this.inherited = inherited;
-        this.context = Context.of(inherited).put(Semaphore.HOLDER_KEY, name);
+        this.join = CancellationJoin.open(inherited);
+        this.context = taskContext(name);
+    }
+
+    private Context taskContext(String taskName) {
+        return join.attach(Context.of(inherited).put(Semaphore.HOLDER_KEY, taskName));
+    }
+
+    /**
+     * Completes once what this task's cancel left behind has finished: every Condition await cancelled inside it
+     * holds its lock again or its scope has ended. At once for a task that was not cancelled mid-await.
+     */
+    Mono<Void> cleanupSettled() {
+        return join.settled();
     }
 
     /** Creates the task and subscribes to the work on the calling thread. */
@@ -169,7 +185,7 @@ final class TaskImpl<T> implements Task<T>, CoreSubscriber<T> {
     @Override
     public void setName(String name) {
         this.name = Objects.requireNonNull(name, "name");
-        this.context = Context.of(inherited).put(Semaphore.HOLDER_KEY, name);
+        this.context = taskContext(name);
     }
 
     @Override

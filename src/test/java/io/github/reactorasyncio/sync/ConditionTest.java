@@ -448,4 +448,159 @@ class ConditionTest {
         assertThat(log).containsExactly("a", "b", "c");
         assertNoLeak(condition);
     }
+
+    // ---------------------------------------------------------------- cancellation under races (issue 12)
+
+    /** Runs each racer on a thread of its own, released together: no racer can starve another of a thread. */
+    static void raceOnDedicatedThreads(Runnable... racers) {
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(racers.length);
+        List<Thread> threads = new java.util.ArrayList<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        for (Runnable racer : racers) {
+            Thread t = new Thread(() -> {
+                try {
+                    start.await();
+                    racer.run();
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                }
+            }, "racer");
+            t.start();
+            threads.add(t);
+        }
+        for (Thread t : threads) {
+            try {
+                t.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+        if (failure.get() != null) {
+            throw new AssertionError("a racer failed", failure.get());
+        }
+    }
+
+    @Test
+    void anAwaitCancelledWhileItsSignalIsDeliveredNeverLeavesTheLockWithAParkedWaiter() {
+        // Issue 12, defect 1: the cancel of firstWithSignal(await, other) racing the signal's re-acquire once
+        // queued a second re-acquire that later handed the lock to a scope parked in its next await.
+        for (int round = 0; round < 3_000; round++) {
+            Condition condition = Condition.create(Lock.create("m"));
+            reactor.core.publisher.Sinks.Empty<Void> other = reactor.core.publisher.Sinks.empty();
+            reactor.core.publisher.Sinks.Empty<Void> ended = reactor.core.publisher.Sinks.empty();
+            condition.withLock(Mono.firstWithSignal(condition.await(), other.asMono())
+                            .then(Mono.defer(condition::await)).onErrorResume(IllegalStateException.class,
+                                    refused -> Mono.empty()))
+                    .doFinally(signal -> ended.tryEmitEmpty())
+                    .subscribe();
+            raceOnDedicatedThreads(
+                    () -> condition.withLock(condition::signal).block(Duration.ofSeconds(5)),
+                    other::tryEmitEmpty);
+            String state = "round " + round + ": " + condition + ", " + condition.lock();
+            condition.withLock(condition::signalAll).timeout(Duration.ofSeconds(5), Mono.error(
+                    () -> new AssertionError("the lock was never free again: " + state))).block();
+            ended.asMono().timeout(Duration.ofSeconds(5), Mono.error(
+                    () -> new AssertionError("the waiter never ended: " + state))).block();
+            assertNoLeak(condition);
+        }
+    }
+
+    @Test
+    void awaitAfterACancelledAwaitWhoseLockIsStillElsewhereIsRefused() {
+        // Issue 12, defect 2 (b): Reactor's firstWithSignal runs what follows at once, without waiting for the
+        // cancelled await to get the lock back; a second await there is refused instead of lending a lock it lacks.
+        Condition condition = Condition.create(Lock.create("m"));
+        reactor.core.publisher.Sinks.Empty<Void> trigger = reactor.core.publisher.Sinks.empty();
+        AtomicReference<Throwable> refused = new AtomicReference<>();
+        condition.withLock(Mono.firstWithSignal(condition.await(), trigger.asMono()).then(Mono.defer(condition::await)))
+                .subscribe(null, refused::set);
+        Permit other = condition.lock().tryAcquire().orElseThrow();
+
+        trigger.tryEmitEmpty();
+
+        assertThat(refused.get()).isInstanceOf(IllegalStateException.class).hasMessage("Condition '"
+                + condition.name() + "'.await() must run inside withLock of its lock 'm', which this subscriber does "
+                + "not hold (an earlier await of this scope was cancelled and is still re-acquiring it)");
+        assertThat(condition.lock().waiting()).as("the scope ended, withdrawing its pending re-acquire").isZero();
+        other.release();
+        assertNoLeak(condition);
+    }
+
+    @Test
+    void aCancelledAwaitStillReacquiresTheLockForItsScope() {
+        Condition condition = Condition.create(Lock.create("m"));
+        reactor.core.publisher.Sinks.Empty<Void> trigger = reactor.core.publisher.Sinks.empty();
+        reactor.core.publisher.Sinks.Empty<Void> finish = reactor.core.publisher.Sinks.empty();
+        condition.withLock(Mono.firstWithSignal(condition.await(), trigger.asMono()).then(finish.asMono()))
+                .subscribe();
+        Permit other = condition.lock().tryAcquire().orElseThrow();
+        trigger.tryEmitEmpty();
+        other.release();
+
+        assertThat(condition.lock().locked()).as("re-acquired for the scope that is still running").isTrue();
+        assertThat(condition.lock().tryAcquire()).isEmpty();
+        finish.tryEmitEmpty();
+        assertNoLeak(condition);
+    }
+
+    @Test
+    void aSignalTakenByAnAwaitCancelledBeforeItResumedPassesToTheNextWaiter() {
+        // asyncio.Condition.wait: "Make sure to notify another Task instead" when a woken waiter is cancelled.
+        Condition condition = Condition.create();
+        List<String> log = new CopyOnWriteArrayList<>();
+        Disposable first = waiter(condition, "first", log).subscribe();
+        waiter(condition, "second", log).subscribe();
+        Permit signaller = condition.lock().tryAcquire().orElseThrow();
+        condition.signal();
+
+        first.dispose();
+        signaller.release();
+
+        assertThat(log).containsExactly("second");
+        assertNoLeak(condition);
+    }
+
+    @Test
+    void noFalseDeadlockReportsOnAConditionsLock() throws InterruptedException {
+        // Issue 12, defect 3: nothing here re-enters the lock, yet DETECT failed innocent callers.
+        Lock lock = Lock.create("m", DeadlockPolicy.DETECT);
+        Condition condition = Condition.create(lock);
+        java.util.concurrent.atomic.LongAdder deadlocks = new java.util.concurrent.atomic.LongAdder();
+        java.util.concurrent.atomic.LongAdder timeouts = new java.util.concurrent.atomic.LongAdder();
+        java.util.Random random = new java.util.Random(12);
+        int operations = Integer.getInteger("condition.soak.operations", 6_000);
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(operations);
+        reactor.core.scheduler.Scheduler single = Schedulers.newSingle("condition-single");
+        try {
+            java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(48);
+            for (int i = 0; i < operations; i++) {
+                Mono<?> op = switch (random.nextInt(3)) {
+                    case 0 -> condition.withLock(condition.await(Duration.ofMillis(1 + random.nextInt(3))))
+                            .onErrorResume(TimeoutException.class, e -> {
+                                timeouts.increment();
+                                return Mono.empty();
+                            });
+                    case 1 -> condition.withLock(condition::signal);
+                    default -> lock.withLock(Mono.delay(Duration.ofMillis(random.nextInt(2))));
+                };
+                inFlight.acquire();
+                op.subscribeOn(random.nextBoolean() ? Schedulers.parallel() : single)
+                        .doFinally(s -> {
+                            inFlight.release();
+                            done.countDown();
+                        })
+                        .subscribe(null, e -> {
+                            if (e instanceof DeadlockException) {
+                                deadlocks.increment();
+                            }
+                        });
+            }
+            assertThat(done.await(60, TimeUnit.SECONDS)).as("every operation ended").isTrue();
+        } finally {
+            single.dispose();
+        }
+        assertThat(deadlocks.sum()).as("false deadlock reports (" + timeouts.sum() + " awaits timed out)").isZero();
+        assertNoLeak(condition);
+    }
 }

@@ -317,4 +317,24 @@ class DiagnosticsTest {
         main.dispose();
         held.release();
     }
+
+    @Test
+    void aRawReleaseRetiresTheOldestRawHolderSoTrackedHoldersMatchThePermitsOut() {
+        // Issue 12, defect 6: asyncio's idiom `await sem.acquire() ... sem.release()` once left one record per cycle.
+        Diagnostics.trackHolders(true);
+        Semaphore semaphore = Semaphore.create(prefix + "raw", 1);
+        for (int i = 0; i < 10_000; i++) {
+            semaphore.acquire().contextWrite(Context.of(Semaphore.HOLDER_KEY, "cycle-" + i)).block();
+            semaphore.release();
+        }
+        assertThat(Diagnostics.snapshot(semaphore).holders()).isEmpty();
+
+        Permit first = semaphore.acquire().block();
+        semaphore.release(); // releases on first's behalf: first's record is the one retired
+        Permit second = semaphore.acquire().block();
+        assertThat(Diagnostics.snapshot(semaphore).holders()).hasSize(1);
+        second.release();
+        assertThat(Diagnostics.snapshot(semaphore).holders()).isEmpty();
+        assertThat(first.isReleased()).as("the permit object itself does not learn of the raw release").isFalse();
+    }
 }

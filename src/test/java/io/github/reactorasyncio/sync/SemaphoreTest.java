@@ -611,4 +611,63 @@ class SemaphoreTest {
         assertThatNullPointerException().isThrownBy(() -> sem.withPermit((Callable<String>) null))
                 .withMessage("work");
     }
+
+    /** A work that ignores cancel, as the spec allows a source to do for a while: its signals come late. */
+    private static final class LateWork extends Mono<Integer> {
+        volatile reactor.core.CoreSubscriber<? super Integer> subscriber;
+
+        @Override
+        public void subscribe(reactor.core.CoreSubscriber<? super Integer> actual) {
+            subscriber = actual;
+            actual.onSubscribe(reactor.core.publisher.Operators.emptySubscription());
+        }
+    }
+
+    @Test
+    void lateSignalsOfACancelledWorkGoToReactorsDroppedHooksAndLogNothing() {
+        // Issue 12, defect 5: they once reached Operators.emptySubscriber(), which logs an ERROR per signal.
+        List<Object> droppedValues = new CopyOnWriteArrayList<>();
+        List<Throwable> droppedErrors = new CopyOnWriteArrayList<>();
+        reactor.core.publisher.Hooks.onNextDropped(droppedValues::add);
+        reactor.core.publisher.Hooks.onErrorDropped(droppedErrors::add);
+        java.util.logging.Logger reactorLog = java.util.logging.Logger.getLogger("reactor");
+        List<String> errors = new CopyOnWriteArrayList<>();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                if (record.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue()) {
+                    errors.add(record.getMessage());
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        reactorLog.addHandler(capture);
+        try {
+            Semaphore semaphore = Semaphore.create(1);
+            LateWork valueWork = new LateWork();
+            semaphore.withPermit(valueWork).subscribe().dispose();
+            valueWork.subscriber.onNext(1);
+            valueWork.subscriber.onComplete();
+            LateWork errorWork = new LateWork();
+            semaphore.withPermit(Flux.from(errorWork)).subscribe().dispose();
+            IllegalStateException late = new IllegalStateException("late");
+            errorWork.subscriber.onError(late);
+
+            assertThat(droppedValues).containsExactly(1);
+            assertThat(droppedErrors).containsExactly(late);
+            assertThat(errors).as("ERROR logs").isEmpty();
+            assertThat(semaphore.availablePermits()).isEqualTo(1);
+        } finally {
+            reactorLog.removeHandler(capture);
+            reactor.core.publisher.Hooks.resetOnNextDropped();
+            reactor.core.publisher.Hooks.resetOnErrorDropped();
+        }
+    }
 }

@@ -107,4 +107,70 @@ class ShieldTest {
         assertThatThrownBy(() -> Asyncio.shield((Task<String>) null)).isInstanceOf(NullPointerException.class)
                 .hasMessage("task");
     }
+
+    // ------------------------------------------------- a synchronous section that must stay exclusive (issue 12)
+
+    /**
+     * A lock's work whose value arrives on a thread of its own and whose callback then runs {@code section} there:
+     * a cancel from another thread does not wait for that callback (Reactive Streams cancel never does).
+     */
+    private static Mono<Integer> sectionOnItsOwnThread(io.github.reactorasyncio.sync.Lock lock, Runnable section) {
+        return lock.withLock(Mono.<Integer>create(sink -> new Thread(() -> sink.success(1), "work").start())
+                .doOnNext(v -> section.run()));
+    }
+
+    private static void await(java.util.concurrent.CountDownLatch latch) {
+        try {
+            assertThat(latch.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void aCancelledHoldDoesNotWaitForACallbackAlreadyRunningSoTheNextHolderMayOverlapIt() {
+        // The documented limit of every hold (docs/semantics.md): pinned, so a change to it is noticed.
+        io.github.reactorasyncio.sync.Lock lock = io.github.reactorasyncio.sync.Lock.create("m");
+        java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch letGo = new java.util.concurrent.CountDownLatch(1);
+        Disposable caller = sectionOnItsOwnThread(lock, () -> {
+            inside.countDown();
+            await(letGo);
+        }).subscribe();
+        await(inside);
+
+        caller.dispose();
+        java.util.concurrent.atomic.AtomicBoolean next = new java.util.concurrent.atomic.AtomicBoolean();
+        lock.withLock(Mono.fromRunnable(() -> next.set(true))).subscribe();
+
+        assertThat(next).as("the next holder ran while the cancelled one's section still runs").isTrue();
+        letGo.countDown();
+    }
+
+    @Test
+    void aShieldedHoldKeepsItsLockUntilItsWorkHasEndedSoNoHolderOverlapsIt() {
+        io.github.reactorasyncio.sync.Lock lock = io.github.reactorasyncio.sync.Lock.create("m");
+        java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch letGo = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch nextRan = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean sectionRunning = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicBoolean overlapped = new java.util.concurrent.atomic.AtomicBoolean();
+        Disposable caller = Asyncio.shield(sectionOnItsOwnThread(lock, () -> {
+            sectionRunning.set(true);
+            inside.countDown();
+            await(letGo);
+            sectionRunning.set(false);
+        })).subscribe();
+        await(inside);
+
+        caller.dispose();
+        lock.withLock(Mono.fromRunnable(() -> overlapped.set(sectionRunning.get())))
+                .subscribe(null, null, nextRan::countDown); // completion comes after the release
+
+        assertThat(nextRan.getCount()).as("the next holder waits for the shielded work").isEqualTo(1);
+        letGo.countDown();
+        await(nextRan);
+        assertThat(overlapped).isFalse();
+        assertThat(lock.locked()).isFalse();
+    }
 }
