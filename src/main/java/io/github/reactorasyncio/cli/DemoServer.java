@@ -33,21 +33,46 @@ import java.util.stream.IntStream;
  */
 public interface DemoServer extends AutoCloseable {
 
-    /** The demo defaults: 50 ms ± 20 ms latency, no errors. */
+    /**
+     * Starts a server with the demo defaults: 50 ms ± 20 ms latency, no errors.
+     *
+     * @return the running server, bound to 127.0.0.1 on a free port; {@link #close()} it when done
+     */
     static DemoServer start() {
         return builder().start();
     }
 
+    /**
+     * Settings to start a server with, from the demo defaults.
+     *
+     * @return a new builder
+     */
     static Builder builder() {
         return new Builder();
     }
 
-    /** {@code http://127.0.0.1:<port>} */
+    /**
+     * The server's root URL.
+     *
+     * @return {@code http://127.0.0.1:<port>}, without a trailing slash
+     */
     String baseUrl();
 
+    /**
+     * The free port the server was bound to.
+     *
+     * @return the server's TCP port on 127.0.0.1
+     */
     int port();
 
-    /** {@code baseUrl() + path}; the path must start with "/". */
+    /**
+     * {@code baseUrl() + path}; the path must start with "/".
+     *
+     * @param path the path (and query), starting with "/"; not null
+     * @return the absolute URL of {@code path} on this server
+     * @throws NullPointerException     if {@code path} is null
+     * @throws IllegalArgumentException if {@code path} does not start with "/"
+     */
     default String url(String path) {
         Objects.requireNonNull(path, "path");
         if (!path.startsWith("/")) {
@@ -56,7 +81,13 @@ public interface DemoServer extends AutoCloseable {
         return baseUrl() + path;
     }
 
-    /** {@code count} distinct demo URLs: {@code /item/0} .. {@code /item/(count-1)}. */
+    /**
+     * {@code count} distinct demo URLs: {@code /item/0} .. {@code /item/(count-1)}.
+     *
+     * @param count how many URLs, {@code >= 0}
+     * @return an unmodifiable list of {@code count} absolute URLs, in index order
+     * @throws IllegalArgumentException if {@code count < 0}
+     */
     default List<String> itemUrls(int count) {
         if (count < 0) {
             throw new IllegalArgumentException("count must not be negative (was " + count + ")");
@@ -64,6 +95,11 @@ public interface DemoServer extends AutoCloseable {
         return IntStream.range(0, count).mapToObj(i -> baseUrl() + "/item/" + i).toList();
     }
 
+    /**
+     * What the server has seen so far, such as the most requests it ever had in flight at once.
+     *
+     * @return a snapshot of the server's counters
+     */
     DemoServerStatistics statistics();
 
     @Override
@@ -79,7 +115,14 @@ public interface DemoServer extends AutoCloseable {
         private Builder() {
         }
 
-        /** Mean wait before answering (default 50 ms). */
+        /**
+         * Mean wait before answering (default 50 ms).
+         *
+         * @param latency the wait, not negative; not null
+         * @return this builder
+         * @throws NullPointerException     if {@code latency} is null
+         * @throws IllegalArgumentException if {@code latency} is negative
+         */
         public Builder latency(Duration latency) {
             Objects.requireNonNull(latency, "latency");
             if (latency.isNegative()) {
@@ -89,7 +132,15 @@ public interface DemoServer extends AutoCloseable {
             return this;
         }
 
-        /** Uniform spread around the latency: each wait is in [latency - jitter, latency + jitter], at least 0. */
+        /**
+         * Uniform spread around the latency: each wait is in [latency - jitter, latency + jitter], at least 0
+         * (default 20 ms).
+         *
+         * @param jitter the spread, not negative; zero for a fixed latency; not null
+         * @return this builder
+         * @throws NullPointerException     if {@code jitter} is null
+         * @throws IllegalArgumentException if {@code jitter} is negative
+         */
         public Builder jitter(Duration jitter) {
             Objects.requireNonNull(jitter, "jitter");
             if (jitter.isNegative()) {
@@ -99,7 +150,13 @@ public interface DemoServer extends AutoCloseable {
             return this;
         }
 
-        /** Probability in [0, 1] that a {@code /item} request gets a 503 (default 0). */
+        /**
+         * Probability in [0, 1] that a {@code /item} request gets a 503 (default 0).
+         *
+         * @param errorRate the probability, in [0, 1]
+         * @return this builder
+         * @throws IllegalArgumentException if {@code errorRate} is outside [0, 1] or NaN
+         */
         public Builder errorRate(double errorRate) {
             if (!(errorRate >= 0 && errorRate <= 1)) {
                 throw new IllegalArgumentException("errorRate must be in [0, 1] (was " + errorRate + ")");
@@ -108,13 +165,22 @@ public interface DemoServer extends AutoCloseable {
             return this;
         }
 
-        /** Also accept HTTP/2 over cleartext (h2c upgrade and prior knowledge). */
+        /**
+         * Also accept HTTP/2 over cleartext (h2c upgrade and prior knowledge); default {@code false}.
+         *
+         * @param h2c {@code true} to accept h2c besides HTTP/1.1
+         * @return this builder
+         */
         public Builder h2c(boolean h2c) {
             this.h2c = h2c;
             return this;
         }
 
-        /** Binds 127.0.0.1 on a free port and starts serving. */
+        /**
+         * Binds 127.0.0.1 on a free port and starts serving.
+         *
+         * @return the running server; {@link DemoServer#close()} it when done
+         */
         public DemoServer start() {
             return new EmbeddedDemoServer(latency, jitter, errorRate, h2c);
         }

@@ -146,6 +146,12 @@ public final class FetchCommand implements Callable<Integer> {
         this.stdin = stdin;
     }
 
+    /**
+     * Runs the command on the process's standard streams and exits the JVM with its exit code (0 every URL
+     * answered, 1 some got no answer, 2 bad usage).
+     *
+     * @param args the command line, as {@code fetch --help} describes it; none runs the demo
+     */
     public static void main(String[] args) {
         int code = run(new PrintWriter(System.out, true, StandardCharsets.UTF_8),
                 new PrintWriter(System.err, true, StandardCharsets.UTF_8), System.in, args);

@@ -41,7 +41,11 @@ public enum FetchErrorKind {
         this.transientFailure = transientFailure;
     }
 
-    /** Whether the same request may succeed if tried again later (so a retry is worth it). */
+    /**
+     * Whether the same request may succeed if tried again later (so a retry is worth it).
+     *
+     * @return {@code true} for a failure worth retrying
+     */
     public boolean transientFailure() {
         return transientFailure;
     }

@@ -69,61 +69,119 @@ public final class FetchOptions {
         this.sharedLimit = b.sharedLimit;
     }
 
-    /** Limit 10, GET, connect 5 s, response 10 s, whole exchange 30 s, 5 redirects, 4 MiB bodies, gzip, no retry. */
+    /**
+     * Limit 10, GET, connect 5 s, response 10 s, whole exchange 30 s, 5 redirects, 4 MiB bodies, gzip, no retry.
+     *
+     * @return the default settings, the same as {@code builder().build()}
+     */
     public static FetchOptions defaults() {
         return builder().build();
     }
 
+    /**
+     * A builder starting from the {@link #defaults()}.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** A builder holding these settings, to derive a variant. */
+    /**
+     * A builder holding these settings, to derive a variant; changing it leaves this object as it is.
+     *
+     * @return a new builder initialised from these settings
+     */
     public Builder toBuilder() {
         return new Builder(this);
     }
 
-    /** Name of the connection pool (shows in Reactor Netty logs and metrics). */
+    /**
+     * {@return the name of the connection pool (shows in Reactor Netty logs and metrics)}
+     */
     public String name() { return name; }
-    /** At most this many requests in flight per Fetcher (and per {@code fetchAll}), and connections per host. */
+    /**
+     * {@return the limit: at most this many requests in flight per Fetcher (and per {@code fetchAll}), and
+     * connections per host; {@code >= 1}}
+     */
     public int concurrency() { return concurrency; }
-    /** Whether {@code fetchAll} emits in input order ({@code flatMapSequential}) instead of completion order. */
+    /**
+     * {@return whether {@code fetchAll} emits in input order ({@code flatMapSequential}) instead of completion
+     * order}
+     */
     public boolean ordered() { return ordered; }
-    /** The request method, upper case. */
+    /**
+     * {@return the request method, upper case}
+     */
     public String method() { return method; }
-    /** TCP connect timeout. */
+    /**
+     * {@return the TCP connect timeout, positive}
+     */
     public Duration connectTimeout() { return connectTimeout; }
     /**
      * Longest silence while waiting for or reading the response (Reactor Netty's {@code responseTimeout}). One
      * not shorter than {@link #timeout()} can never fire first (the exchange timeout starts earlier), so the
      * fetcher installs none then, and such a wait ends as a {@link FetchErrorKind#TIMEOUT}.
+     *
+     * @return the response silence timeout, positive
      */
     public Duration responseTimeout() { return responseTimeout; }
-    /** Longest one attempt may take as a whole: connect, send, status and the full body. */
+    /**
+     * {@return the longest one attempt may take as a whole: connect, send, status and the full body; positive}
+     */
     public Duration timeout() { return timeout; }
-    /** Redirects followed per request; 0 returns 3xx responses as they are. */
+    /**
+     * {@return how many redirects are followed per request, {@code >= 0}; 0 returns 3xx responses as they are}
+     */
     public int maxRedirects() { return maxRedirects; }
-    /** Largest body read; a longer body is a {@link FetchErrorKind#BODY_TOO_LARGE} and its connection is aborted. */
+    /**
+     * {@return the largest body read, in bytes, {@code >= 0}; a longer body is a
+     * {@link FetchErrorKind#BODY_TOO_LARGE} and its connection is aborted}
+     */
     public long maxBodyBytes() { return maxBodyBytes; }
-    /** Whether to ask for gzip/deflate and decompress. */
+    /**
+     * {@return whether to ask for gzip/deflate and decompress}
+     */
     public boolean compress() { return compress; }
-    /** Whether to offer HTTP/2 (negotiated by ALPN over TLS). */
+    /**
+     * {@return whether to offer HTTP/2 (negotiated by ALPN over TLS)}
+     */
     public boolean http2() { return http2; }
-    /** Whether to also offer HTTP/2 over cleartext (h2c upgrade) on {@code http:} URLs. */
+    /**
+     * {@return whether to also offer HTTP/2 over cleartext (h2c upgrade) on {@code http:} URLs}
+     */
     public boolean h2c() { return h2c; }
-    /** Retries after the first attempt, for transient failures and 5xx/429 answers. */
+    /**
+     * {@return how many retries follow the first attempt, for transient failures and 5xx/429 answers;
+     * {@code >= 0}}
+     */
     public int retries() { return retries; }
-    /** First retry delay; doubles per retry. */
+    /**
+     * {@return the first retry delay, positive; it doubles per retry}
+     */
     public Duration retryBackoff() { return retryBackoff; }
-    /** Cap of the retry delay; a {@code Retry-After} longer than this ends the retries. */
+    /**
+     * {@return the cap of the retry delay, not below {@link #retryBackoff()}; a {@code Retry-After} longer than
+     * this ends the retries}
+     */
     public Duration retryMaxBackoff() { return retryMaxBackoff; }
-    /** Jitter factor in [0, 1]: each delay is scaled by a random factor in [1 - jitter, 1 + jitter]. */
+    /**
+     * {@return the jitter factor in [0, 1]: each delay is scaled by a random factor in
+     * [1 - jitter, 1 + jitter]}
+     */
     public double retryJitter() { return retryJitter; }
-    /** Whether to retry methods that are not idempotent (POST, PATCH) as well. */
+    /**
+     * {@return whether to retry methods that are not idempotent (POST, PATCH) as well}
+     */
     public boolean retryNonIdempotent() { return retryNonIdempotent; }
-    /** Scheduler of the exchange timeout and retry delays. */
+    /**
+     * {@return the scheduler of the exchange timeout and retry delays}
+     */
     public Scheduler timerScheduler() { return timerScheduler; }
-    /** The semaphore every request must also hold a permit of, or null (see {@link Builder#sharedLimit}). */
+    /**
+     * {@return the semaphore every request must also hold a permit of, or null if there is none (see
+     * {@link Builder#sharedLimit})}
+     */
     public Semaphore sharedLimit() { return sharedLimit; }
 
     /** Whether a failed request with this method may be sent again. */
@@ -190,6 +248,14 @@ public final class FetchOptions {
             sharedLimit = o.sharedLimit;
         }
 
+        /**
+         * Sets the name of the connection pool (default {@code fetch}).
+         *
+         * @param name the pool's name; not null, not blank
+         * @return this builder
+         * @throws NullPointerException     if {@code name} is null
+         * @throws IllegalArgumentException if {@code name} is blank
+         */
         public Builder name(String name) {
             Objects.requireNonNull(name, "name");
             if (name.isBlank()) {
@@ -199,6 +265,14 @@ public final class FetchOptions {
             return this;
         }
 
+        /**
+         * Sets the limit on requests in flight and connections per host (default 10); see
+         * {@link FetchOptions#concurrency()}.
+         *
+         * @param concurrency the limit, {@code >= 1}
+         * @return this builder
+         * @throws IllegalArgumentException if {@code concurrency < 1}
+         */
         public Builder concurrency(int concurrency) {
             if (concurrency < 1) {
                 throw new IllegalArgumentException("concurrency must be at least 1 (was " + concurrency + ")");
@@ -207,11 +281,25 @@ public final class FetchOptions {
             return this;
         }
 
+        /**
+         * Sets whether {@code fetchAll} emits results in input order (default {@code false}: completion order).
+         *
+         * @param ordered {@code true} for input order
+         * @return this builder
+         */
         public Builder ordered(boolean ordered) {
             this.ordered = ordered;
             return this;
         }
 
+        /**
+         * Sets the request method (default {@code GET}); it is stored upper case.
+         *
+         * @param method an HTTP method token of letters only, in any case; not null
+         * @return this builder
+         * @throws NullPointerException     if {@code method} is null
+         * @throws IllegalArgumentException if {@code method} is not letters only
+         */
         public Builder method(String method) {
             Objects.requireNonNull(method, "method");
             if (!method.matches("[A-Za-z]+")) {
@@ -221,21 +309,53 @@ public final class FetchOptions {
             return this;
         }
 
+        /**
+         * Sets the TCP connect timeout (default 5 s).
+         *
+         * @param connectTimeout the timeout, positive; not null
+         * @return this builder
+         * @throws NullPointerException     if {@code connectTimeout} is null
+         * @throws IllegalArgumentException if {@code connectTimeout} is zero or negative
+         */
         public Builder connectTimeout(Duration connectTimeout) {
             this.connectTimeout = positive(connectTimeout, "connectTimeout");
             return this;
         }
 
+        /**
+         * Sets the longest silence while waiting for or reading the response (default 10 s); see
+         * {@link FetchOptions#responseTimeout()}.
+         *
+         * @param responseTimeout the timeout, positive; not null
+         * @return this builder
+         * @throws NullPointerException     if {@code responseTimeout} is null
+         * @throws IllegalArgumentException if {@code responseTimeout} is zero or negative
+         */
         public Builder responseTimeout(Duration responseTimeout) {
             this.responseTimeout = positive(responseTimeout, "responseTimeout");
             return this;
         }
 
+        /**
+         * Sets the longest one attempt may take as a whole (default 30 s).
+         *
+         * @param timeout the timeout, positive; not null
+         * @return this builder
+         * @throws NullPointerException     if {@code timeout} is null
+         * @throws IllegalArgumentException if {@code timeout} is zero or negative
+         */
         public Builder timeout(Duration timeout) {
             this.timeout = positive(timeout, "timeout");
             return this;
         }
 
+        /**
+         * Sets how many redirects are followed per request (default 5).
+         *
+         * @param maxRedirects the number of redirects, {@code >= 0}; 0 returns 3xx responses as they are
+         * @return this builder
+         * @throws IllegalArgumentException if {@code maxRedirects < 0}
+         */
         public Builder maxRedirects(int maxRedirects) {
             if (maxRedirects < 0) {
                 throw new IllegalArgumentException("maxRedirects must not be negative (was " + maxRedirects + ")");
@@ -244,6 +364,14 @@ public final class FetchOptions {
             return this;
         }
 
+        /**
+         * Sets the largest body read (default 4 MiB); a longer one is a
+         * {@link FetchErrorKind#BODY_TOO_LARGE}.
+         *
+         * @param maxBodyBytes the limit in bytes, {@code >= 0}
+         * @return this builder
+         * @throws IllegalArgumentException if {@code maxBodyBytes < 0}
+         */
         public Builder maxBodyBytes(long maxBodyBytes) {
             if (maxBodyBytes < 0) {
                 throw new IllegalArgumentException("maxBodyBytes must not be negative (was " + maxBodyBytes + ")");
@@ -252,21 +380,47 @@ public final class FetchOptions {
             return this;
         }
 
+        /**
+         * Sets whether to ask for gzip/deflate and decompress (default {@code true}).
+         *
+         * @param compress {@code true} to compress
+         * @return this builder
+         */
         public Builder compress(boolean compress) {
             this.compress = compress;
             return this;
         }
 
+        /**
+         * Sets whether to offer HTTP/2, negotiated by ALPN over TLS (default {@code false}).
+         *
+         * @param http2 {@code true} to offer HTTP/2
+         * @return this builder
+         */
         public Builder http2(boolean http2) {
             this.http2 = http2;
             return this;
         }
 
+        /**
+         * Sets whether to also offer HTTP/2 over cleartext (h2c upgrade) on {@code http:} URLs (default
+         * {@code false}).
+         *
+         * @param h2c {@code true} to offer h2c
+         * @return this builder
+         */
         public Builder h2c(boolean h2c) {
             this.h2c = h2c;
             return this;
         }
 
+        /**
+         * Sets how many retries follow the first attempt (default 0: no retry).
+         *
+         * @param retries the number of retries, {@code >= 0}
+         * @return this builder
+         * @throws IllegalArgumentException if {@code retries < 0}
+         */
         public Builder retries(int retries) {
             if (retries < 0) {
                 throw new IllegalArgumentException("retries must not be negative (was " + retries + ")");
@@ -275,7 +429,15 @@ public final class FetchOptions {
             return this;
         }
 
-        /** Exponential backoff from {@code first} doubling up to {@code max}. */
+        /**
+         * Exponential backoff from {@code first} doubling up to {@code max} (default 100 ms up to 5 s).
+         *
+         * @param first the first retry delay, positive; not null
+         * @param max   the cap of every delay, not below {@code first}; not null
+         * @return this builder
+         * @throws NullPointerException     if {@code first} or {@code max} is null
+         * @throws IllegalArgumentException if either is zero or negative, or {@code max} is below {@code first}
+         */
         public Builder retryBackoff(Duration first, Duration max) {
             positive(first, "first");
             positive(max, "max");
@@ -287,6 +449,13 @@ public final class FetchOptions {
             return this;
         }
 
+        /**
+         * Sets the jitter factor of retry delays (default 0.5); see {@link FetchOptions#retryJitter()}.
+         *
+         * @param retryJitter the factor, in [0, 1]
+         * @return this builder
+         * @throws IllegalArgumentException if {@code retryJitter} is outside [0, 1] or NaN
+         */
         public Builder retryJitter(double retryJitter) {
             if (!(retryJitter >= 0 && retryJitter <= 1)) {
                 throw new IllegalArgumentException("retryJitter must be in [0, 1] (was " + retryJitter + ")");
@@ -295,11 +464,24 @@ public final class FetchOptions {
             return this;
         }
 
+        /**
+         * Sets whether methods that are not idempotent (POST, PATCH) are retried too (default {@code false}).
+         *
+         * @param retryNonIdempotent {@code true} to retry them as well
+         * @return this builder
+         */
         public Builder retryNonIdempotent(boolean retryNonIdempotent) {
             this.retryNonIdempotent = retryNonIdempotent;
             return this;
         }
 
+        /**
+         * Sets the scheduler of the exchange timeout and retry delays (default {@code Schedulers.parallel()}).
+         *
+         * @param timerScheduler the scheduler, for instance a virtual-time one in tests; not null
+         * @return this builder
+         * @throws NullPointerException     if {@code timerScheduler} is null
+         */
         public Builder timerScheduler(Scheduler timerScheduler) {
             this.timerScheduler = Objects.requireNonNull(timerScheduler, "timerScheduler");
             return this;
@@ -315,12 +497,20 @@ public final class FetchOptions {
          * smaller of the two: give {@code concurrency} at least the semaphore's permits if this fetcher should be
          * able to use them all. The fetcher's own turn is taken before the shared permit, so a request never
          * holds a shared permit while queued behind its own fetcher. Null removes the shared limit.
+         *
+         * @param semaphore the shared limit, or null for none
+         * @return this builder
          */
         public Builder sharedLimit(Semaphore semaphore) {
             this.sharedLimit = semaphore;
             return this;
         }
 
+        /**
+         * Snapshots the settings; the builder may be changed and built again afterwards.
+         *
+         * @return new immutable settings
+         */
         public FetchOptions build() {
             return new FetchOptions(this);
         }

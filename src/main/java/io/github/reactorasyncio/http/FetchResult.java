@@ -23,6 +23,21 @@ import java.util.Objects;
 public record FetchResult(long index, String url, int status, long bytes, Duration latency, int attempts,
                           FetchErrorKind errorKind, String errorMessage) {
 
+    /**
+     * Checks that the result is either an answer or a failure.
+     *
+     * @param index        position of the URL in the input
+     * @param url          the URL as given; not null
+     * @param status       the final HTTP status, or 0 for a failure
+     * @param bytes        body bytes received
+     * @param latency      time from the request's turn to its result; not null
+     * @param attempts     requests actually tried
+     * @param errorKind    why there was no answer; null for an answer
+     * @param errorMessage detail for {@code errorKind}, or null
+     * @throws NullPointerException     if {@code url} or {@code latency} is null
+     * @throws IllegalArgumentException unless exactly one of {@code status} (non-zero) and {@code errorKind}
+     *                                  (non-null) is given
+     */
     public FetchResult {
         Objects.requireNonNull(url, "url");
         Objects.requireNonNull(latency, "latency");
@@ -41,12 +56,20 @@ public record FetchResult(long index, String url, int status, long bytes, Durati
         return new FetchResult(index, url, 0, 0, latency, attempts, Objects.requireNonNull(kind, "kind"), message);
     }
 
-    /** A status line arrived (any status, 4xx/5xx included): the server answered. */
+    /**
+     * A status line arrived (any status, 4xx/5xx included): the server answered.
+     *
+     * @return {@code true} if there is a status, {@code false} if {@link #errorKind()} says why not
+     */
     public boolean answered() {
         return errorKind == null;
     }
 
-    /** Answered with a 2xx status. */
+    /**
+     * Answered with a 2xx status.
+     *
+     * @return {@code true} if {@link #status()} is in 200..299
+     */
     public boolean successful() {
         return status >= 200 && status < 300;
     }

@@ -30,12 +30,39 @@ public record FetchSummary(long requests, long answered, long ok, Map<Integer, L
                            Map<FetchErrorKind, Long> errors, int limit, int maxInFlight, Duration elapsed,
                            long bytes, Duration latencyP50, Duration latencyP90, Duration latencyP99) {
 
+    /**
+     * Copies the maps into unmodifiable ones: {@code statuses} sorted by status, {@code errors} in enum order.
+     *
+     * @param requests    results counted
+     * @param answered    results with a status
+     * @param ok          results with a 2xx status
+     * @param statuses    answers per status; not null
+     * @param errors      failures per kind; not null
+     * @param limit       the concurrency limit the batch ran with
+     * @param maxInFlight the most requests in flight at once
+     * @param elapsed     wall time of the batch
+     * @param bytes       body bytes received in total
+     * @param latencyP50  median latency of the answered requests
+     * @param latencyP90  90th percentile latency
+     * @param latencyP99  99th percentile latency
+     * @throws NullPointerException if {@code statuses} or {@code errors} is null
+     */
     public FetchSummary {
         statuses = Collections.unmodifiableMap(new TreeMap<>(statuses));
         errors = errors.isEmpty() ? Map.of() : Collections.unmodifiableMap(new EnumMap<>(errors));
     }
 
-    /** Summarizes {@code results} of a batch that ran with {@code limit} for {@code elapsed}. */
+    /**
+     * Summarizes {@code results} of a batch that ran with {@code limit} for {@code elapsed}. Latency percentiles
+     * and bytes are taken over the answered results only.
+     *
+     * @param results     every result of the batch; not null
+     * @param limit       the concurrency limit the batch ran with, reported as is
+     * @param maxInFlight the most requests in flight at once, reported as is
+     * @param elapsed     the batch's wall time; not null
+     * @return the summary
+     * @throws NullPointerException if {@code results} or {@code elapsed} is null
+     */
     public static FetchSummary of(Collection<FetchResult> results, int limit, int maxInFlight, Duration elapsed) {
         Objects.requireNonNull(results, "results");
         Objects.requireNonNull(elapsed, "elapsed");
@@ -72,12 +99,20 @@ public record FetchSummary(long requests, long answered, long ok, Map<Integer, L
         return Duration.ofNanos(sorted[Math.max(0, rank - 1)]);
     }
 
-    /** Results that got no answer. */
+    /**
+     * Results that got no answer.
+     *
+     * @return {@code requests() - answered()}
+     */
     public long failed() {
         return requests - answered;
     }
 
-    /** Requests per second of wall time (0 for an empty batch). */
+    /**
+     * Requests per second of wall time.
+     *
+     * @return {@code requests()} divided by {@code elapsed()} in seconds; 0 if {@code elapsed()} is zero
+     */
     public double requestsPerSecond() {
         double seconds = elapsed.toNanos() / 1e9;
         return seconds <= 0 ? 0 : requests / seconds;

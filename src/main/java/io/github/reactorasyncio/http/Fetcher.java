@@ -38,11 +38,22 @@ import reactor.core.publisher.Mono;
  */
 public interface Fetcher extends Disposable, AutoCloseable {
 
-    /** A fetcher with {@link FetchOptions#defaults()}: limit 10. */
+    /**
+     * A fetcher with {@link FetchOptions#defaults()}: limit 10.
+     *
+     * @return a new fetcher owning a new connection pool; {@link #close()} it when done
+     */
     static Fetcher create() {
         return create(FetchOptions.defaults());
     }
 
+    /**
+     * A fetcher with the given settings.
+     *
+     * @param options the settings; not null
+     * @return a new fetcher owning a new connection pool; {@link #close()} it when done
+     * @throws NullPointerException if {@code options} is null
+     */
     static Fetcher create(FetchOptions options) {
         return new ReactorNettyFetcher(Objects.requireNonNull(options, "options"));
     }
@@ -51,22 +62,45 @@ public interface Fetcher extends Disposable, AutoCloseable {
      * Fetches every URL of {@code urls}, at most {@link FetchOptions#concurrency()} at a time, one result each.
      * Subscribing again fetches again. Urls are pulled from the publisher as turns free up (bounded demand).
      *
+     * @param urls the URLs to fetch, as text; not null
+     * @return a Flux of one {@link FetchResult} per URL, in completion order (input order if
+     *     {@link FetchOptions#ordered()}); it errors only if {@code urls} does
      * @throws NullPointerException naming {@code urls} if null (a null element errors the Flux, as Reactive
      *                              Streams forbids nulls; malformed text is a result, not an error)
      */
     Flux<FetchResult> fetchAll(Publisher<String> urls);
 
-    /** {@link #fetchAll(Publisher)} over a collection. */
+    /**
+     * {@link #fetchAll(Publisher)} over a collection.
+     *
+     * @param urls the URLs to fetch, as text; not null (a null element errors the Flux)
+     * @return a Flux of one {@link FetchResult} per URL, as for {@link #fetchAll(Publisher)}
+     * @throws NullPointerException naming {@code urls} if null
+     */
     Flux<FetchResult> fetchAll(Iterable<String> urls);
 
     /**
      * Fetches one URL (index 0), waiting for a turn under the fetcher-wide {@code concurrency} limit (and the
      * shared limit, if set) like every request of this fetcher. Never errors: failures are results.
+     *
+     * @param url the URL to fetch, as text; not null; malformed text gives a failed result
+     * @return a Mono of the URL's one {@link FetchResult}, with {@link FetchResult#index()} 0
+     * @throws NullPointerException naming {@code url} if null
      */
     Mono<FetchResult> fetch(String url);
 
+    /**
+     * This fetcher's counters, such as the most requests it ever had in flight at once.
+     *
+     * @return a snapshot of the counters
+     */
     FetchStatistics statistics();
 
+    /**
+     * The settings this fetcher was created with.
+     *
+     * @return the fetcher's options
+     */
     FetchOptions options();
 
     /** Disposes the connection pool (asynchronously; never blocks). Idempotent. */

@@ -73,10 +73,13 @@ public final class ConcurrencyLimit {
     }
 
     /**
+     * A new limit with its own {@link Semaphore} of {@code maxConcurrent} permits, named {@code name}.
+     *
      * @param name          names the limit in messages, metrics ({@code name} tag) and its semaphore
      * @param maxConcurrent runs at once, at least 1
      * @param maxQueue      runs that may wait beyond those, at least 0 (0: reject whenever all permits are held)
      * @param maxWait       how long one run may wait for a permit, not negative
+     * @return a new limit with nothing admitted and every counter at zero
      * @throws IllegalArgumentException naming the limit and the value, if a bound is out of range
      * @throws NullPointerException     naming the argument, if {@code name} or {@code maxWait} is null
      */
@@ -89,6 +92,10 @@ public final class ConcurrencyLimit {
      * of {@code work} pass through unchanged; the limit's own refusals are {@link ConcurrencyLimitExceededException}s.
      * Each subscription is admitted on its own.
      *
+     * @param <T>  the type of the work's value
+     * @param work the work to run once admitted and granted a permit; not null
+     * @return a Mono that mirrors {@code work}, or fails with a {@link ConcurrencyLimitExceededException}
+     *     ({@code QUEUE_FULL} at once, {@code TIMED_OUT} after {@code maxWait}) without subscribing it
      * @throws NullPointerException if {@code work} is null
      */
     public <T> Mono<T> run(Mono<T> work) {
@@ -146,23 +153,30 @@ public final class ConcurrencyLimit {
      * Registers {@code listener} to hear, for each run granted a permit from now on, how long it waited
      * (zero when a permit was free). It is called on the granting thread, before the work is subscribed, and
      * must be quick and must not throw.
+     *
+     * @param listener called with each granted run's wait; not null
+     * @throws NullPointerException if {@code listener} is null
      */
     public void onPermitGranted(Consumer<Duration> listener) {
         waitListeners.add(Objects.requireNonNull(listener, "listener must not be null"));
     }
 
+    /** {@return the limit's name, as given to {@link #of}} */
     public String name() {
         return name;
     }
 
+    /** {@return how many runs may hold a permit at once, at least 1} */
     public int maxConcurrent() {
         return maxConcurrent;
     }
 
+    /** {@return how many more runs may wait for a permit, at least 0} */
     public int maxQueue() {
         return maxQueue;
     }
 
+    /** {@return how long one run may wait for a permit, not negative} */
     public Duration maxWait() {
         return maxWait;
     }

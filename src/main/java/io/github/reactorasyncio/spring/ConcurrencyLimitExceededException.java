@@ -17,7 +17,9 @@ public final class ConcurrencyLimitExceededException extends RuntimeException {
         TIMED_OUT
     }
 
+    /** The name of the limit that refused. */
     private final String limitName;
+    /** Why the limit refused. */
     private final Reason reason;
 
     ConcurrencyLimitExceededException(ConcurrencyLimit limit, Reason reason, Throwable cause) {
@@ -40,6 +42,7 @@ public final class ConcurrencyLimitExceededException extends RuntimeException {
         return limitName;
     }
 
+    /** {@return why the limit refused: its queue was full, or the wait timed out} */
     public Reason reason() {
         return reason;
     }

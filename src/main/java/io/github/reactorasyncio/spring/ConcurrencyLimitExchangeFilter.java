@@ -41,7 +41,13 @@ public final class ConcurrencyLimitExchangeFilter implements ExchangeFilterFunct
         this.selector = selector;
     }
 
-    /** Every call through this filter shares {@code limit}. */
+    /**
+     * Every call through this filter shares {@code limit}, whatever {@link #LIMIT_ATTRIBUTE} says.
+     *
+     * @param limit the limit every call holds a permit of; not null
+     * @return a new filter
+     * @throws NullPointerException if {@code limit} is null
+     */
     public static ConcurrencyLimitExchangeFilter of(ConcurrencyLimit limit) {
         Objects.requireNonNull(limit, "limit must not be null");
         return new ConcurrencyLimitExchangeFilter(request -> limit);
@@ -50,6 +56,11 @@ public final class ConcurrencyLimitExchangeFilter implements ExchangeFilterFunct
     /**
      * Calls share the limit {@code byName} returns for the name in {@link #LIMIT_ATTRIBUTE} if present, else for
      * the request's host (e.g. {@code api.example.com}); {@code null} means unlimited.
+     *
+     * @param byName called at each call's subscription with the limit name or host; returns the limit to hold, or
+     *     {@code null} for none; what it throws fails that call; not null itself
+     * @return a new filter
+     * @throws NullPointerException if {@code byName} is null
      */
     public static ConcurrencyLimitExchangeFilter perHost(Function<String, ConcurrencyLimit> byName) {
         Objects.requireNonNull(byName, "byName must not be null");

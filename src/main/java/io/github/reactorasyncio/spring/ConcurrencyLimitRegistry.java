@@ -24,9 +24,11 @@ public final class ConcurrencyLimitRegistry {
     private final List<Consumer<ConcurrencyLimit>> listeners = new ArrayList<>();
 
     /**
-     * Adds {@code limit}.
+     * Adds {@code limit} and tells every {@link #forEachLimit(Consumer) listener} about it.
      *
+     * @param limit the limit to add under its {@link ConcurrencyLimit#name()}; not null
      * @return {@code limit}
+     * @throws NullPointerException  if {@code limit} is null
      * @throws IllegalStateException naming the limit, if its name is taken
      */
     public synchronized ConcurrencyLimit register(ConcurrencyLimit limit) {
@@ -38,6 +40,13 @@ public final class ConcurrencyLimitRegistry {
         return limit;
     }
 
+    /**
+     * Looks a limit up by name, without locking.
+     *
+     * @param name the limit's name; not null
+     * @return the limit registered under {@code name}, or empty if there is none
+     * @throws NullPointerException if {@code name} is null
+     */
     public Optional<ConcurrencyLimit> find(String name) {
         return Optional.ofNullable(limits.get(name));
     }
@@ -47,7 +56,12 @@ public final class ConcurrencyLimitRegistry {
         return List.copyOf(limits.values());
     }
 
-    /** Calls {@code listener} for every limit registered now and, later, for each one registered after. */
+    /**
+     * Calls {@code listener} for every limit registered now and, later, for each one registered after.
+     *
+     * @param listener called once per limit, on the registering thread for later ones; not null
+     * @throws NullPointerException if {@code listener} is null
+     */
     public synchronized void forEachLimit(Consumer<ConcurrencyLimit> listener) {
         Objects.requireNonNull(listener, "listener must not be null");
         limits.values().forEach(listener);

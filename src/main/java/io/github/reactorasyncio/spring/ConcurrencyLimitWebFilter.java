@@ -56,6 +56,12 @@ public final class ConcurrencyLimitWebFilter implements WebFilter, Ordered {
         this.order = builder.order;
     }
 
+    /**
+     * A builder with no rules, no exclusions and no default limit (so a filter built at once limits nothing),
+     * rejection status 503, {@code Retry-After} 1 s and order {@code Ordered.HIGHEST_PRECEDENCE + 100}.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -115,7 +121,13 @@ public final class ConcurrencyLimitWebFilter implements WebFilter, Ordered {
         private Builder() {
         }
 
-        /** Requests matching no rule share {@code limit}. */
+        /**
+         * Requests matching no rule share {@code limit}.
+         *
+         * @param limit the limit for requests no rule matches (and that are not excluded); not null
+         * @return this builder
+         * @throws NullPointerException if {@code limit} is null
+         */
         public Builder defaultLimit(ConcurrencyLimit limit) {
             this.defaultLimit = Objects.requireNonNull(limit, "limit must not be null");
             return this;
@@ -125,6 +137,10 @@ public final class ConcurrencyLimitWebFilter implements WebFilter, Ordered {
          * Requests whose path (within the application) matches {@code pathPattern} (Spring's {@link PathPattern}
          * syntax, e.g. {@code /api/**}) share {@code limit}.
          *
+         * @param pathPattern a Spring path pattern; not null
+         * @param limit       the limit the matching requests share; not null
+         * @return this builder
+         * @throws NullPointerException if {@code pathPattern} or {@code limit} is null
          * @throws org.springframework.web.util.pattern.PatternParseException if the pattern is malformed
          */
         public Builder route(String pathPattern, ConcurrencyLimit limit) {
@@ -132,26 +148,54 @@ public final class ConcurrencyLimitWebFilter implements WebFilter, Ordered {
             return route(exchange -> pattern.matches(exchange.getRequest().getPath().pathWithinApplication()), limit);
         }
 
-        /** Requests {@code matcher} accepts (e.g. by header or key) share {@code limit}. */
+        /**
+         * Requests {@code matcher} accepts (e.g. by header or key) share {@code limit}.
+         *
+         * @param matcher tested on every exchange that is not excluded, until a rule matches; not null
+         * @param limit   the limit the accepted requests share; not null
+         * @return this builder
+         * @throws NullPointerException if {@code matcher} or {@code limit} is null
+         */
         public Builder route(Predicate<ServerWebExchange> matcher, ConcurrencyLimit limit) {
             rules.add(new Rule(Objects.requireNonNull(matcher, "matcher must not be null"),
                     Objects.requireNonNull(limit, "limit must not be null")));
             return this;
         }
 
-        /** Requests whose path matches {@code pathPattern} are never limited (e.g. {@code /actuator/**}). */
+        /**
+         * Requests whose path matches {@code pathPattern} are never limited (e.g. {@code /actuator/**}); exclusions
+         * are checked before every rule.
+         *
+         * @param pathPattern a Spring path pattern, matched against the path within the application; not null
+         * @return this builder
+         * @throws NullPointerException if {@code pathPattern} is null
+         * @throws org.springframework.web.util.pattern.PatternParseException if the pattern is malformed
+         */
         public Builder exclude(String pathPattern) {
             excluded.add(parse(pathPattern));
             return this;
         }
 
-        /** The status of a rejected request; 503 by default. */
+        /**
+         * The status of a rejected request; 503 by default.
+         *
+         * @param status the status to answer a refused request with; not null
+         * @return this builder
+         * @throws NullPointerException if {@code status} is null
+         */
         public Builder rejectedStatus(HttpStatusCode status) {
             this.rejectedStatus = Objects.requireNonNull(status, "status must not be null");
             return this;
         }
 
-        /** The {@code Retry-After} of a rejected request, rounded up to whole seconds, at least 1; 1s by default. */
+        /**
+         * The {@code Retry-After} of a rejected request, rounded up to whole seconds, at least 1; 1s by default.
+         *
+         * @param retryAfter the delay to advertise, not negative; not null
+         * @return this builder
+         * @throws NullPointerException     if {@code retryAfter} is null
+         * @throws IllegalArgumentException if {@code retryAfter} is negative
+         */
         public Builder retryAfter(Duration retryAfter) {
             Objects.requireNonNull(retryAfter, "retryAfter must not be null");
             if (retryAfter.isNegative()) {
@@ -161,12 +205,22 @@ public final class ConcurrencyLimitWebFilter implements WebFilter, Ordered {
             return this;
         }
 
-        /** The filter's order; {@code Ordered.HIGHEST_PRECEDENCE + 100} by default, so it runs early. */
+        /**
+         * The filter's order; {@code Ordered.HIGHEST_PRECEDENCE + 100} by default, so it runs early.
+         *
+         * @param order the value {@link ConcurrencyLimitWebFilter#getOrder()} returns
+         * @return this builder
+         */
         public Builder order(int order) {
             this.order = order;
             return this;
         }
 
+        /**
+         * Builds the filter from the rules, exclusions and settings given so far.
+         *
+         * @return a new, immutable filter
+         */
         public ConcurrencyLimitWebFilter build() {
             return new ConcurrencyLimitWebFilter(this);
         }

@@ -30,6 +30,12 @@ public class ReactorAsyncioAutoConfiguration {
     /** Name of the inbound default limit (top-level {@code reactor.asyncio.inbound.max-concurrent}). */
     public static final String INBOUND_LIMIT = "inbound";
 
+    /**
+     * The registry of every limit this configuration makes, holding the named outbound limits from the start.
+     *
+     * @param properties the bound {@code reactor.asyncio.*} properties
+     * @return a registry holding one limit per {@code reactor.asyncio.outbound.limits} entry
+     */
     @Bean
     @ConditionalOnMissingBean
     public ConcurrencyLimitRegistry concurrencyLimitRegistry(ReactorAsyncioProperties properties) {
@@ -38,6 +44,15 @@ public class ReactorAsyncioAutoConfiguration {
         return registry;
     }
 
+    /**
+     * The inbound filter, unless {@code reactor.asyncio.inbound.enabled} is {@code false}: the excluded paths, one
+     * rule per {@code inbound.routes} entry (in order, each limit registered under the route's name), and, if the
+     * top-level {@code max-concurrent} is set, a default limit named {@link #INBOUND_LIMIT}.
+     *
+     * @param properties the bound {@code reactor.asyncio.*} properties
+     * @param registry   where each inbound limit is registered (for metrics)
+     * @return the configured filter
+     */
     @Bean
     @ConditionalOnMissingBean
     @ConditionalOnProperty(prefix = "reactor.asyncio.inbound", name = "enabled", matchIfMissing = true)
@@ -60,6 +75,10 @@ public class ReactorAsyncioAutoConfiguration {
      * Per host: a host named under {@code reactor.asyncio.outbound.limits} uses that limit; any other host gets
      * its own limit on first use, sized by the top-level {@code reactor.asyncio.outbound.*}, or none if
      * {@code max-concurrent} is unset.
+     *
+     * @param properties the bound {@code reactor.asyncio.*} properties
+     * @param registry   holds the named outbound limits, and receives each per-host limit made on first use
+     * @return the configured filter; apply it with {@code WebClient.builder().filter(filter)}
      */
     @Bean
     @ConditionalOnMissingBean

@@ -25,10 +25,12 @@ public class ReactorAsyncioProperties implements Validator {
     /** Limits on calls this application makes with WebClient. */
     private final Outbound outbound = new Outbound();
 
+    /** {@return the {@code reactor.asyncio.inbound.*} settings, never null} */
     public Inbound getInbound() {
         return inbound;
     }
 
+    /** {@return the {@code reactor.asyncio.outbound.*} settings, never null} */
     public Outbound getOutbound() {
         return outbound;
     }
@@ -49,26 +51,48 @@ public class ReactorAsyncioProperties implements Validator {
         /** How long one may wait for a permit before it is refused. */
         private Duration maxWait = Duration.ofSeconds(1);
 
+        /**
+         * {@return how many at once, or {@code null} if unset (allowed at top level only, where it means no
+         * limit)}
+         */
         public Integer getMaxConcurrent() {
             return maxConcurrent;
         }
 
+        /**
+         * Sets how many at once.
+         *
+         * @param maxConcurrent how many at once, at least 1, or {@code null} for no limit at top level (validated
+         *     at start-up)
+         */
         public void setMaxConcurrent(Integer maxConcurrent) {
             this.maxConcurrent = maxConcurrent;
         }
 
+        /** {@return how many more may wait for a permit (default 100)} */
         public int getMaxQueue() {
             return maxQueue;
         }
 
+        /**
+         * Sets how many more may wait for a permit.
+         *
+         * @param maxQueue how many more may wait, at least 0 (validated at start-up)
+         */
         public void setMaxQueue(int maxQueue) {
             this.maxQueue = maxQueue;
         }
 
+        /** {@return how long one may wait for a permit before it is refused (default 1 s)} */
         public Duration getMaxWait() {
             return maxWait;
         }
 
+        /**
+         * Sets how long one may wait for a permit before it is refused.
+         *
+         * @param maxWait the longest wait for a permit, not negative (validated at start-up)
+         */
         public void setMaxWait(Duration maxWait) {
             this.maxWait = maxWait;
         }
@@ -100,10 +124,16 @@ public class ReactorAsyncioProperties implements Validator {
         /** Spring path pattern selecting the requests, e.g. {@code /api/**}. */
         private String pattern;
 
+        /** {@return the path pattern selecting this route's requests, or {@code null} if unset} */
         public String getPattern() {
             return pattern;
         }
 
+        /**
+         * Sets the path pattern selecting this route's requests.
+         *
+         * @param pattern a Spring path pattern, e.g. {@code /api/**} (validated at start-up)
+         */
         public void setPattern(String pattern) {
             this.pattern = pattern;
         }
@@ -130,42 +160,72 @@ public class ReactorAsyncioProperties implements Validator {
          */
         private Map<String, Route> routes = new LinkedHashMap<>();
 
+        /** {@return whether the inbound filter is installed (default {@code true})} */
         public boolean isEnabled() {
             return enabled;
         }
 
+        /**
+         * Sets whether to install the inbound filter.
+         *
+         * @param enabled {@code false} not to install the inbound filter
+         */
         public void setEnabled(boolean enabled) {
             this.enabled = enabled;
         }
 
+        /** {@return the status of a rejected request (default 503)} */
         public int getRejectedStatus() {
             return rejectedStatus;
         }
 
+        /**
+         * Sets the status of a rejected request.
+         *
+         * @param rejectedStatus a 4xx or 5xx status code (validated at start-up)
+         */
         public void setRejectedStatus(int rejectedStatus) {
             this.rejectedStatus = rejectedStatus;
         }
 
+        /** {@return the Retry-After sent with a rejection (default 1 s)} */
         public Duration getRetryAfter() {
             return retryAfter;
         }
 
+        /**
+         * Sets the Retry-After sent with a rejection, in whole seconds rounded up.
+         *
+         * @param retryAfter the Retry-After duration, not negative (validated at start-up)
+         */
         public void setRetryAfter(Duration retryAfter) {
             this.retryAfter = retryAfter;
         }
 
+        /** {@return the path patterns never limited (default none); the live, mutable list} */
         public List<String> getExclude() {
             return exclude;
         }
 
+        /**
+         * Sets the path patterns never limited.
+         *
+         * @param exclude Spring path patterns never limited (validated at start-up)
+         */
         public void setExclude(List<String> exclude) {
             this.exclude = exclude;
         }
 
+        /** {@return the per-route limits by name (default none); the live, mutable map} */
         public Map<String, Route> getRoutes() {
             return routes;
         }
 
+        /**
+         * Sets the per-route limits by name.
+         *
+         * @param routes the per-route limits by name, tried in iteration order
+         */
         public void setRoutes(Map<String, Route> routes) {
             this.routes = routes;
         }
@@ -180,10 +240,16 @@ public class ReactorAsyncioProperties implements Validator {
          */
         private Map<String, Limit> limits = new LinkedHashMap<>();
 
+        /** {@return the named outbound limits (default none); the live, mutable map} */
         public Map<String, Limit> getLimits() {
             return limits;
         }
 
+        /**
+         * Sets the named outbound limits.
+         *
+         * @param limits the named limits by host or name
+         */
         public void setLimits(Map<String, Limit> limits) {
             this.limits = limits;
         }

@@ -13,6 +13,12 @@ package io.github.reactorasyncio.sync;
 public interface BoundedSemaphore extends Semaphore {
 
     /**
+     * A bounded semaphore with {@code permits} permits and an automatic name.
+     *
+     * @param permits the initial number of permits, {@code >= 0}, which is also the bound a release may never
+     *     exceed
+     * @return a new bounded semaphore with the default {@link DeadlockPolicy#REPORT}, named
+     *     {@code BoundedSemaphore-N}
      * @throws IllegalArgumentException if {@code permits < 0}
      */
     static BoundedSemaphore create(int permits) {
@@ -20,6 +26,12 @@ public interface BoundedSemaphore extends Semaphore {
     }
 
     /**
+     * A named bounded semaphore with {@code permits} permits.
+     *
+     * @param name    the name to report this semaphore by in {@link #toString()}, statistics and error messages;
+     *     not null
+     * @param permits the initial number of permits, {@code >= 0}, which is also the bound
+     * @return a new bounded semaphore with the default {@link DeadlockPolicy#REPORT}
      * @throws IllegalArgumentException if {@code permits < 0}
      * @throws NullPointerException     if {@code name} is null
      */
@@ -28,6 +40,12 @@ public interface BoundedSemaphore extends Semaphore {
     }
 
     /**
+     * A named bounded semaphore with a {@link DeadlockPolicy} other than the default {@link DeadlockPolicy#REPORT}.
+     *
+     * @param name    the name to report this semaphore by; not null
+     * @param permits the initial number of permits, {@code >= 0}, which is also the bound
+     * @param policy  what to do when a reactive deadlock forms on this semaphore; not null
+     * @return a new bounded semaphore
      * @throws IllegalArgumentException if {@code permits < 0}
      * @throws NullPointerException     if {@code name} or {@code policy} is null
      */

@@ -39,7 +39,11 @@ import reactor.core.publisher.Mono;
  */
 public interface Condition {
 
-    /** A condition with a lock of its own. */
+    /**
+     * A condition with a lock of its own, as {@code asyncio.Condition()}.
+     *
+     * @return a new condition over a new, automatically named {@link Lock}
+     */
     static Condition create() {
         return create(Lock.create());
     }
@@ -47,6 +51,9 @@ public interface Condition {
     /**
      * A condition over {@code lock}, as {@code asyncio.Condition(lock)}; several conditions may share one lock.
      *
+     * @param lock the lock this condition releases while awaiting and re-acquires before continuing; must have
+     *     been made by one of the {@code Lock.create} factories
+     * @return a new condition, with an automatic name ({@code Condition-N})
      * @throws NullPointerException     if {@code lock} is null
      * @throws IllegalArgumentException if {@code lock} was not made by {@link Lock#create()}
      */
@@ -54,21 +61,44 @@ public interface Condition {
         return new DefaultCondition(Names.next("Condition"), lock);
     }
 
+    /**
+     * The automatic name given at creation, used in error messages.
+     *
+     * @return this condition's name
+     */
     String name();
 
     /** @return the lock this condition releases and re-acquires */
     Lock lock();
 
-    /** Same as {@code lock().withLock(work)}: {@code async with condition: ...}. */
+    /**
+     * Same as {@code lock().withLock(work)}: {@code async with condition: ...}.
+     *
+     * @param <T>  the type of the value {@code work} emits
+     * @param work the work to run holding this condition's lock; not null
+     * @return a Mono that acquires the lock, then mirrors {@code work}, releasing the lock before its terminal
+     *     signal is passed on
+     * @throws NullPointerException if {@code work} is null
+     */
     <T> Mono<T> withLock(Mono<T> work);
 
-    /** Same as {@code lock().withLock(work)}. */
+    /**
+     * Same as {@code lock().withLock(work)}.
+     *
+     * @param <T>  the type of the values {@code work} emits
+     * @param work the publisher to run holding this condition's lock; not null
+     * @return a Flux that acquires the lock, then mirrors {@code work}, holding the lock until it terminates or is
+     *     cancelled
+     * @throws NullPointerException if {@code work} is null
+     */
     <T> Flux<T> withLock(Flux<T> work);
 
     /**
      * Same as {@code lock().withLock(section)}: a one-statement critical section, e.g.
      * {@code condition.withLock(() -> condition.signal(2))}; see {@link Lock#withLock(Runnable)}.
      *
+     * @param section the critical section, run once per subscription while the lock is held; not null
+     * @return a Mono that completes empty once {@code section} has returned, or fails with what it threw
      * @throws NullPointerException "section" if {@code section} is null
      */
     default Mono<Void> withLock(Runnable section) {
@@ -82,12 +112,21 @@ public interface Condition {
      * <p>Termination: completes after signal and re-acquisition; fails with {@code IllegalStateException} when
      * not inside this lock's {@code withLock} or when the scope does not hold the lock now (another await of it
      * lent the lock and has not got it back); on cancel, see the class contract.
+     *
+     * @return a Mono that completes empty once this await was signalled and the lock is held again
      */
     Mono<Void> await();
 
     /**
      * As {@link #await()}, giving up after {@code maxWait}: the waiter is removed, the lock re-acquired, and then
      * the Mono fails with {@link java.util.concurrent.TimeoutException} naming the condition and the wait.
+     *
+     * @param maxWait the longest to wait for a signal, {@code >= 0}; not null. Re-acquiring the lock afterwards
+     *     is not limited by it
+     * @return a Mono that completes empty once signalled and holding the lock again, or fails with a
+     *     {@link java.util.concurrent.TimeoutException} (lock re-acquired) if no signal came within {@code maxWait}
+     * @throws NullPointerException     if {@code maxWait} is null
+     * @throws IllegalArgumentException if {@code maxWait} is negative
      */
     Mono<Void> await(Duration maxWait);
 
@@ -95,6 +134,15 @@ public interface Condition {
      * Waits until {@code predicate} returns a value that is neither {@code null} nor {@code Boolean.FALSE}, and
      * emits it. The predicate is evaluated under the lock, first at subscription and again after every wake-up.
      * Corresponds to {@code await condition.wait_for(predicate)}.
+     *
+     * <p>Like {@link #await()}, it must run inside {@code withLock} of this condition's lock: if the predicate is
+     * not satisfied, the await it then makes fails with {@code IllegalStateException} outside it.
+     *
+     * @param <T>       the type of the predicate's value
+     * @param predicate called under the lock for the awaited value; {@code null} or {@code Boolean.FALSE} means
+     *     "not yet"; not null itself
+     * @return a Mono that emits the first satisfying value the predicate returned
+     * @throws NullPointerException if {@code predicate} is null
      */
     <T> Mono<T> awaitUntil(Supplier<T> predicate);
 
@@ -105,6 +153,7 @@ public interface Condition {
      * Wakes up to {@code n} waiters, oldest first (asyncio {@code notify(n)}); each re-acquires the lock before it
      * resumes.
      *
+     * @param n how many waiters to wake at most, {@code >= 0}; fewer are woken if fewer are waiting
      * @throws IllegalStateException    if the lock is not held
      * @throws IllegalArgumentException if {@code n < 0}
      */

@@ -54,6 +54,8 @@ public final class Diagnostics {
     /**
      * Registers {@code listener} for every deadlock detected from now on.
      *
+     * @param listener called with the report of each deadlock episode detected, on the thread that detected it;
+     *     not null
      * @return disposing it unregisters the listener
      * @throws NullPointerException if {@code listener} is null
      */
@@ -67,6 +69,9 @@ public final class Diagnostics {
      * Turns holder tracking on or off for every primitive, from the next grant on. Holds granted while it was off
      * are never listed (except a {@code withLock} scope, see above); holds granted while it was on stay listed
      * until released, even if tracking is turned off meanwhile. Turn it on when investigating leaked or long holds.
+     *
+     * @param on {@code true} to record holders (and when their holds began) from the next grant on, {@code false}
+     *     to stop recording new ones
      */
     public static void trackHolders(boolean on) {
         trackHolders = on;
@@ -82,6 +87,8 @@ public final class Diagnostics {
      * waiters. Best effort under concurrent use: each primitive is read without stopping it, so a hold or wait
      * that begins or ends during the snapshot may be missing or still listed, and the counts of one primitive are
      * not necessarily consistent with each other.
+     *
+     * @return a new immutable snapshot of every live primitive, oldest first
      */
     public static DiagnosticsSnapshot snapshot() {
         expungeCollected();
@@ -103,6 +110,8 @@ public final class Diagnostics {
     /**
      * One semaphore's (or bounded semaphore's) part of {@link #snapshot()}, with the same best-effort caveat.
      *
+     * @param semaphore the semaphore to describe; not null
+     * @return a new immutable snapshot of its statistics, holders and waiters
      * @throws NullPointerException     if {@code semaphore} is null
      * @throws IllegalArgumentException if it was not created by {@link Semaphore#create} or
      *                                  {@link BoundedSemaphore#create}
@@ -114,6 +123,8 @@ public final class Diagnostics {
     /**
      * One lock's part of {@link #snapshot()}, with the same best-effort caveat.
      *
+     * @param lock the lock to describe; not null
+     * @return a new immutable snapshot of its statistics, holders and waiters
      * @throws NullPointerException     if {@code lock} is null
      * @throws IllegalArgumentException if it was not created by {@link Lock#create}
      */

@@ -14,6 +14,13 @@ import java.util.List;
  */
 public record DiagnosticsSnapshot(boolean holdersTracked, List<PrimitiveSnapshot> primitives) {
 
+    /**
+     * Copies {@code primitives}, so the snapshot is immutable.
+     *
+     * @param holdersTracked whether holder tracking was on when the snapshot was taken
+     * @param primitives     the primitives, oldest first; not null, copied
+     * @throws NullPointerException if {@code primitives} is null or holds a null element
+     */
     public DiagnosticsSnapshot {
         primitives = List.copyOf(Names.requireNonNull(primitives, "primitives"));
     }
@@ -24,6 +31,9 @@ public record DiagnosticsSnapshot(boolean holdersTracked, List<PrimitiveSnapshot
      * never over the limit. Typical use: log it periodically to catch permits leaked by a raw
      * {@link Permit} that was never released, or by a subscription dropped without a terminal signal.
      *
+     * @param limit the hold time a holder must exceed (strictly) to be kept, {@code >= 0}; not null
+     * @return a new snapshot with the same {@link #holdersTracked()}, holding only the primitives with such
+     *     holders; empty if there are none
      * @throws NullPointerException     if {@code limit} is null
      * @throws IllegalArgumentException if {@code limit} is negative
      */

@@ -17,18 +17,38 @@ import reactor.core.publisher.Mono;
  */
 public interface Event {
 
+    /**
+     * An event with an automatic name, initially clear.
+     *
+     * @return a new, clear event named {@code Event-N}
+     */
     static Event create() {
         return create(Names.next("Event"));
     }
 
-    /** @throws NullPointerException if {@code name} is null */
+    /**
+     * A named event, initially clear.
+     *
+     * @param name the name to report this event by in {@link #toString()}; not null
+     * @return a new, clear event
+     * @throws NullPointerException if {@code name} is null
+     */
     static Event create(String name) {
         return new DefaultEvent(Names.requireNonNull(name, "name"));
     }
 
+    /**
+     * The name given at creation, or the automatic one.
+     *
+     * @return this event's name
+     */
     String name();
 
-    /** Completes once the flag is set (at once if it already is). Corresponds to {@code await event.wait()}. */
+    /**
+     * Completes once the flag is set (at once if it already is). Corresponds to {@code await event.wait()}.
+     *
+     * @return a Mono that completes empty when the flag is, or becomes, set; it never fails
+     */
     Mono<Void> await();
 
     /** Sets the flag and wakes every waiter. Idempotent. */
@@ -37,6 +57,11 @@ public interface Event {
     /** Resets the flag. */
     void clear();
 
+    /**
+     * Whether the flag is set (asyncio's {@code is_set()}).
+     *
+     * @return {@code true} between a {@link #set()} and the next {@link #clear()}
+     */
     boolean isSet();
 
     /** @return awaits currently waiting */

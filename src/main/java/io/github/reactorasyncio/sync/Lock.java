@@ -28,11 +28,22 @@ import reactor.core.publisher.Mono;
  */
 public interface Lock {
 
+    /**
+     * A lock with an automatic name and the default {@link DeadlockPolicy#REPORT}.
+     *
+     * @return a new, unlocked lock named {@code Lock-N}
+     */
     static Lock create() {
         return create(Names.next("Lock"));
     }
 
-    /** @throws NullPointerException if {@code name} is null */
+    /**
+     * A named lock with the default {@link DeadlockPolicy#REPORT}.
+     *
+     * @param name the name to report this lock by in {@link #toString()}, statistics and error messages; not null
+     * @return a new, unlocked lock
+     * @throws NullPointerException if {@code name} is null
+     */
     static Lock create(String name) {
         return create(name, DeadlockPolicy.REPORT);
     }
@@ -41,23 +52,43 @@ public interface Lock {
      * A lock with a {@link DeadlockPolicy} other than the default {@link DeadlockPolicy#REPORT}:
      * {@link DeadlockPolicy#DETECT} fails a chain that asks again for the lock it holds, or closes a lock cycle.
      *
+     * @param name   the name to report this lock by; not null
+     * @param policy what to do when a reactive deadlock forms on this lock; not null
+     * @return a new, unlocked lock
      * @throws NullPointerException if {@code name} or {@code policy} is null
      */
     static Lock create(String name, DeadlockPolicy policy) {
         return new DefaultLock(name, policy);
     }
 
+    /**
+     * The name given at creation, or the automatic one.
+     *
+     * @return this lock's name
+     */
     String name();
 
     /**
      * Runs {@code work} while holding the lock; releases it exactly once when the work completes, errors or is
      * cancelled. Corresponds to {@code async with lock: await work}.
      *
+     * @param <T>  the type of the value {@code work} emits
+     * @param work the work to run under the lock; not null
+     * @return a Mono that acquires the lock, then mirrors {@code work}'s value, completion or error, releasing the
+     *     lock before that signal is passed on
      * @throws NullPointerException if {@code work} is null
      */
     <T> Mono<T> withLock(Mono<T> work);
 
-    /** As {@link #withLock(Mono)}, holding the lock until the flux terminates or is cancelled. */
+    /**
+     * As {@link #withLock(Mono)}, holding the lock until the flux terminates or is cancelled.
+     *
+     * @param <T>  the type of the values {@code work} emits
+     * @param work the publisher to run under the lock; not null
+     * @return a Flux that acquires the lock, then mirrors {@code work}'s values and terminal signal, releasing the
+     *     lock before the terminal signal is passed on
+     * @throws NullPointerException if {@code work} is null
+     */
     <T> Flux<T> withLock(Flux<T> work);
 
     /**
@@ -67,6 +98,8 @@ public interface Lock {
      * around synchronous code. The section runs on the thread that is granted the lock: keep it short and
      * non-blocking.
      *
+     * @param section the critical section, run once per subscription while the lock is held; not null
+     * @return a Mono that completes empty once {@code section} has returned, or fails with what it threw
      * @throws NullPointerException "section" if {@code section} is null
      */
     default Mono<Void> withLock(Runnable section) {
@@ -74,13 +107,30 @@ public interface Lock {
         return withLock(Mono.fromRunnable(section));
     }
 
-    /** Waits for the lock and emits its {@link Permit}; see {@link Semaphore#acquire()}. */
+    /**
+     * Waits for the lock and emits its {@link Permit}; see {@link Semaphore#acquire()}. The caller must
+     * {@link Permit#release()} it.
+     *
+     * @return a Mono that emits the lock's permit once it is this subscription's turn
+     */
     Mono<Permit> acquire();
 
-    /** As {@link #acquire()}, failing with {@link java.util.concurrent.TimeoutException} after {@code maxWait}. */
+    /**
+     * As {@link #acquire()}, failing with {@link java.util.concurrent.TimeoutException} after {@code maxWait}.
+     *
+     * @param maxWait the longest to wait in the queue for the lock, {@code >= 0}; not null
+     * @return a Mono that emits the lock's permit, or fails with a {@link java.util.concurrent.TimeoutException}
+     *     if it was not granted within {@code maxWait}
+     * @throws NullPointerException     if {@code maxWait} is null
+     * @throws IllegalArgumentException if {@code maxWait} is negative
+     */
     Mono<Permit> acquire(Duration maxWait);
 
-    /** Takes the lock now if it is free and nobody is queued. */
+    /**
+     * Takes the lock now if it is free and nobody is queued.
+     *
+     * @return the lock's permit, or empty if the lock is held or acquires are queued
+     */
     Optional<Permit> tryAcquire();
 
     /**
@@ -96,6 +146,11 @@ public interface Lock {
     /** @return acquires queued */
     int waiting();
 
+    /**
+     * The lock's counters and current state, as for a one-permit semaphore.
+     *
+     * @return a snapshot of this lock's state
+     */
     SemaphoreStatistics statistics();
 
     /** @return e.g. {@code Lock[name=db, locked, waiting=2]} */

@@ -39,6 +39,11 @@ public final class Locks {
     /**
      * Runs {@code work} while holding every one of {@code locks}, taken in the global order.
      *
+     * @param <T>   the type of the value {@code work} emits
+     * @param work  the work to run once every lock is held; not null
+     * @param locks the locks to hold, in any order, each at most once; at least one
+     * @return a Mono that acquires the locks oldest first, then mirrors {@code work}, releasing every lock (newest
+     *     first) before its terminal signal is passed on
      * @throws NullPointerException     if {@code work}, {@code locks} or one of its elements is null
      * @throws IllegalArgumentException if {@code locks} is empty, names the same lock twice, or holds a lock not
      *                                  created by {@link Lock#create}
@@ -47,17 +52,50 @@ public final class Locks {
         return withAll(work, asList(locks));
     }
 
-    /** As {@link #withAll(Mono, Lock...)}, with the locks in a list. */
+    /**
+     * As {@link #withAll(Mono, Lock...)}, with the locks in a list.
+     *
+     * @param <T>   the type of the value {@code work} emits
+     * @param work  the work to run once every lock is held; not null
+     * @param locks the locks to hold, in any order, each at most once; at least one
+     * @return a Mono that acquires the locks in the global order, then mirrors {@code work}, releasing every lock
+     *     before its terminal signal is passed on
+     * @throws NullPointerException     if {@code work}, {@code locks} or one of its elements is null
+     * @throws IllegalArgumentException if {@code locks} is empty, names the same lock twice, or holds a lock not
+     *                                  created by {@link Lock#create}
+     */
     public static <T> Mono<T> withAll(Mono<T> work, List<? extends Lock> locks) {
         return nest(Names.requireNonNull(work, "work"), locks, Lock::withLock);
     }
 
-    /** As {@link #withAll(Mono, Lock...)}, holding the locks until the flux terminates or is cancelled. */
+    /**
+     * As {@link #withAll(Mono, Lock...)}, holding the locks until the flux terminates or is cancelled.
+     *
+     * @param <T>   the type of the values {@code work} emits
+     * @param work  the publisher to run once every lock is held; not null
+     * @param locks the locks to hold, in any order, each at most once; at least one
+     * @return a Flux that acquires the locks in the global order, then mirrors {@code work}, holding every lock
+     *     until it terminates or is cancelled
+     * @throws NullPointerException     if {@code work}, {@code locks} or one of its elements is null
+     * @throws IllegalArgumentException if {@code locks} is empty, names the same lock twice, or holds a lock not
+     *                                  created by {@link Lock#create}
+     */
     public static <T> Flux<T> withAll(Flux<T> work, Lock... locks) {
         return withAll(work, asList(locks));
     }
 
-    /** As {@link #withAll(Flux, Lock...)}, with the locks in a list. */
+    /**
+     * As {@link #withAll(Flux, Lock...)}, with the locks in a list.
+     *
+     * @param <T>   the type of the values {@code work} emits
+     * @param work  the publisher to run once every lock is held; not null
+     * @param locks the locks to hold, in any order, each at most once; at least one
+     * @return a Flux that acquires the locks in the global order, then mirrors {@code work}, holding every lock
+     *     until it terminates or is cancelled
+     * @throws NullPointerException     if {@code work}, {@code locks} or one of its elements is null
+     * @throws IllegalArgumentException if {@code locks} is empty, names the same lock twice, or holds a lock not
+     *                                  created by {@link Lock#create}
+     */
     public static <T> Flux<T> withAll(Flux<T> work, List<? extends Lock> locks) {
         return nest(Names.requireNonNull(work, "work"), locks, Lock::withLock);
     }

@@ -19,6 +19,17 @@ import java.util.Optional;
 public record PrimitiveSnapshot(String kind, String name, DeadlockPolicy policy, SemaphoreStatistics statistics,
                                 List<Holder> holders, List<Waiter> waiters) {
 
+    /**
+     * Checks the components and copies the lists, so the snapshot is immutable.
+     *
+     * @param kind       {@code "Semaphore"}, {@code "BoundedSemaphore"} or {@code "Lock"}; not null
+     * @param name       the primitive's name; not null
+     * @param policy     its {@link DeadlockPolicy}; not null
+     * @param statistics its counters; not null
+     * @param holders    who holds it; not null, copied
+     * @param waiters    who waits for it, oldest first; not null, copied
+     * @throws NullPointerException if any argument is null (or a list holds a null element)
+     */
     public PrimitiveSnapshot {
         Names.requireNonNull(kind, "kind");
         Names.requireNonNull(name, "name");
@@ -40,6 +51,14 @@ public record PrimitiveSnapshot(String kind, String name, DeadlockPolicy policy,
      */
     public record Holder(String name, Optional<Duration> heldFor, boolean rawPermit) {
 
+        /**
+         * Checks the components.
+         *
+         * @param name      the holder's name; not null
+         * @param heldFor   how long it has held, or empty if not recorded; not null
+         * @param rawPermit whether it holds a raw {@link Permit} rather than a scope
+         * @throws NullPointerException if {@code name} or {@code heldFor} is null
+         */
         public Holder {
             Names.requireNonNull(name, "name");
             Names.requireNonNull(heldFor, "heldFor");
@@ -64,6 +83,14 @@ public record PrimitiveSnapshot(String kind, String name, DeadlockPolicy policy,
      */
     public record Waiter(String name, Duration waitedFor, List<String> ancestors) {
 
+        /**
+         * Checks the components and copies {@code ancestors}.
+         *
+         * @param name      the waiter's name; not null
+         * @param waitedFor how long it has been queued; not null
+         * @param ancestors the scopes it runs inside, innermost first; not null, copied
+         * @throws NullPointerException if any argument is null (or {@code ancestors} holds a null element)
+         */
         public Waiter {
             Names.requireNonNull(name, "name");
             Names.requireNonNull(waitedFor, "waitedFor");

@@ -62,6 +62,9 @@ public interface Semaphore {
     /**
      * A semaphore with {@code permits} permits and an automatic name.
      *
+     * @param permits the initial number of permits, {@code >= 0}; {@code 0} makes every acquire wait for a
+     *     {@link #release()}
+     * @return a new semaphore with the default {@link DeadlockPolicy#REPORT}, named {@code Semaphore-N}
      * @throws IllegalArgumentException if {@code permits < 0}
      */
     static Semaphore create(int permits) {
@@ -72,6 +75,9 @@ public interface Semaphore {
      * A named semaphore with {@code permits} permits. The name appears in {@link #toString()}, statistics and
      * error messages.
      *
+     * @param name    the name to report this semaphore by; not null
+     * @param permits the initial number of permits, {@code >= 0}
+     * @return a new semaphore with the default {@link DeadlockPolicy#REPORT}
      * @throws IllegalArgumentException if {@code permits < 0}
      * @throws NullPointerException     if {@code name} is null
      */
@@ -82,6 +88,10 @@ public interface Semaphore {
     /**
      * A named semaphore with a {@link DeadlockPolicy} other than the default {@link DeadlockPolicy#REPORT}.
      *
+     * @param name    the name to report this semaphore by; not null
+     * @param permits the initial number of permits, {@code >= 0}
+     * @param policy  what to do when a chain of work waits for a permit that can never be granted; not null
+     * @return a new semaphore
      * @throws IllegalArgumentException if {@code permits < 0}
      * @throws NullPointerException     if {@code name} or {@code policy} is null
      */
@@ -100,6 +110,11 @@ public interface Semaphore {
      * the returned Mono, and once a subscription has ended the Mono no longer references its subscriber.
      * Corresponds to {@code async with sem: await work}.
      *
+     * @param <T>  the type of the value {@code work} emits
+     * @param work the work to run under the permit, subscribed at most once per subscription to the result; not
+     *     null
+     * @return a Mono that acquires a permit, then mirrors {@code work}'s value, completion or error, releasing the
+     *     permit before that signal is passed on
      * @throws NullPointerException if {@code work} is null
      */
     <T> Mono<T> withPermit(Mono<T> work);
@@ -115,6 +130,11 @@ public interface Semaphore {
      * zero {@code maxWait}. Unlike {@code acquire(maxWait)} followed by {@code usingWhen}, there is no window in
      * which a cancel can lose the permit.
      *
+     * @param <T>     the type of the value {@code work} emits
+     * @param work    the work to run under the permit; not null
+     * @param maxWait the longest to wait in the queue for a permit, {@code >= 0}; not null
+     * @return a Mono that mirrors {@code work} run under a permit, or fails with a
+     *     {@link java.util.concurrent.TimeoutException} if no permit was granted within {@code maxWait}
      * @throws NullPointerException     if {@code work} or {@code maxWait} is null
      * @throws IllegalArgumentException if {@code maxWait} is negative
      */
@@ -124,6 +144,10 @@ public interface Semaphore {
      * As {@link #withPermit(Mono)}, for a publisher of many values: the permit is held from grant until the
      * flux terminates or is cancelled.
      *
+     * @param <T>  the type of the values {@code work} emits
+     * @param work the publisher to run under the permit; not null
+     * @return a Flux that acquires a permit, then mirrors {@code work}'s values and terminal signal, releasing the
+     *     permit before the terminal signal is passed on
      * @throws NullPointerException if {@code work} is null
      */
     <T> Flux<T> withPermit(Flux<T> work);
@@ -134,6 +158,9 @@ public interface Semaphore {
      * error; the permit goes back exactly once either way. It runs on the thread that is granted the permit: keep
      * it non-blocking (blocking work belongs in {@code Asyncio.toThread}, inside the permit).
      *
+     * @param <T>  the type of the value {@code work} returns
+     * @param work the synchronous work, called once per subscription after the permit is granted; not null
+     * @return a Mono of {@code work}'s result (empty if it returned {@code null}), or of what it threw
      * @throws NullPointerException "work" if {@code work} is null
      */
     default <T> Mono<T> withPermit(Callable<? extends T> work) {
@@ -149,6 +176,9 @@ public interface Semaphore {
      * <p>A cancel that reaches the acquire only after the permit was emitted cannot take it back: Reactive Streams
      * lets a subscriber drop values that arrive after it decided to cancel (a {@code subscribe(consumer)} disposed
      * from another thread does), and such a dropped permit is lost. {@link #withPermit(Mono)} has no such window.
+     *
+     * @return a Mono that emits the granted permit once it is this subscription's turn; each subscription acquires
+     *     its own permit
      */
     Mono<Permit> acquire();
 
@@ -158,6 +188,10 @@ public interface Semaphore {
      * {@link reactor.core.scheduler.Schedulers#parallel()} (virtual time in tests). Either the permit is
      * granted or the wait times out, never both.
      *
+     * @param maxWait the longest to wait in the queue for a permit, {@code >= 0}; not null
+     * @return a Mono that emits the granted permit, or fails with a {@link java.util.concurrent.TimeoutException}
+     *     if none was granted within {@code maxWait}
+     * @throws NullPointerException     if {@code maxWait} is null
      * @throws IllegalArgumentException if {@code maxWait} is negative
      */
     Mono<Permit> acquire(Duration maxWait);

@@ -52,6 +52,9 @@ public final class Asyncio {
      * the work starts before this method returns (put a {@code subscribeOn} on the work to start it elsewhere).
      * The task's own contract (cancel, join, result) is on {@link Task}.
      *
+     * @param <T>  the type of the task's value
+     * @param work the work to subscribe to now; not null
+     * @return the running task's handle
      * @throws NullPointerException "work" if {@code work} is null
      */
     public static <T> Task<T> createTask(Mono<? extends T> work) {
@@ -61,6 +64,10 @@ public final class Asyncio {
     /**
      * As {@link #createTask(Mono)}, with a name. Corresponds to {@code asyncio.create_task(coro, name=name)}.
      *
+     * @param <T>  the type of the task's value
+     * @param work the work to subscribe to now; not null
+     * @param name the task's name, as {@link Task#name()} reports it; not null
+     * @return the running task's handle
      * @throws NullPointerException "work" or "name" if either is null
      */
     public static <T> Task<T> createTask(Mono<? extends T> work, String name) {
@@ -85,13 +92,24 @@ public final class Asyncio {
      * Pick {@link #gatherStructured(List)} when a failure makes the others pointless (the usual case in a server:
      * nothing outlives the request), and {@link #gatherSettled(List)} when you want every outcome.
      *
+     * @param <T>   the type of the works' values
+     * @param works the works to run, each started as a task once per subscription to the result; not null, nor
+     *     any element
+     * @return a Mono of every value in argument order, or of the first error
      * @throws NullPointerException "works" or "works[i]" if the list or an element is null
      */
     public static <T> Mono<List<T>> gather(List<? extends Mono<? extends T>> works) {
         return Gather.outcomes(checkedWorks(works), Gather.OnFailure.PROPAGATE_KEEP_RUNNING).map(Gather::values);
     }
 
-    /** Varargs form of {@link #gather(List)}. */
+    /**
+     * Varargs form of {@link #gather(List)}.
+     *
+     * @param <T>   the type of the works' values
+     * @param works the works, in argument order; not null, nor any element
+     * @return a Mono of every value in argument order, or of the first error
+     * @throws NullPointerException "works" or "works[i]" if the array or an element is null
+     */
     @SafeVarargs
     public static <T> Mono<List<T>> gather(Mono<? extends T>... works) {
         return gather(Arrays.asList(Objects.requireNonNull(works, "works")));
@@ -112,6 +130,9 @@ public final class Asyncio {
      *       a {@code join()} never cancels its task.</li>
      * </ul>
      *
+     * @param <T>   the type of the tasks' values
+     * @param tasks the running tasks to wait for; not null, nor any element
+     * @return a Mono of every task's value in argument order, or of the first error
      * @throws NullPointerException "tasks" or "tasks[i]" if the list or an element is null
      */
     public static <T> Mono<List<T>> gatherTasks(List<? extends Task<? extends T>> tasks) {
@@ -126,7 +147,14 @@ public final class Asyncio {
         return Asyncio.<T>gather(joins).doOnCancel(() -> checked.forEach(Task::cancel));
     }
 
-    /** Varargs form of {@link #gatherTasks(List)}. */
+    /**
+     * Varargs form of {@link #gatherTasks(List)}.
+     *
+     * @param <T>   the type of the tasks' values
+     * @param tasks the tasks, in argument order; not null, nor any element
+     * @return a Mono of every task's value in argument order, or of the first error
+     * @throws NullPointerException "tasks" or "tasks[i]" if the array or an element is null
+     */
     @SafeVarargs
     public static <T> Mono<List<T>> gatherTasks(Task<? extends T>... tasks) {
         return gatherTasks(Arrays.asList(Objects.requireNonNull(tasks, "tasks")));
@@ -141,13 +169,24 @@ public final class Asyncio {
      *   <li>caller cancels: every still-running task is cancelled.</li>
      * </ul>
      *
+     * @param <T>   the type of the works' values
+     * @param works the works to run, each started as a task once per subscription to the result; not null, nor
+     *     any element
+     * @return a Mono of every work's outcome in argument order; it never errors
      * @throws NullPointerException "works" or "works[i]" if the list or an element is null
      */
     public static <T> Mono<List<Outcome<T>>> gatherSettled(List<? extends Mono<? extends T>> works) {
         return Gather.outcomes(checkedWorks(works), Gather.OnFailure.SETTLE);
     }
 
-    /** Varargs form of {@link #gatherSettled(List)}. */
+    /**
+     * Varargs form of {@link #gatherSettled(List)}.
+     *
+     * @param <T>   the type of the works' values
+     * @param works the works, in argument order; not null, nor any element
+     * @return a Mono of every work's outcome in argument order; it never errors
+     * @throws NullPointerException "works" or "works[i]" if the array or an element is null
+     */
     @SafeVarargs
     public static <T> Mono<List<Outcome<T>>> gatherSettled(Mono<? extends T>... works) {
         return gatherSettled(Arrays.asList(Objects.requireNonNull(works, "works")));
@@ -165,13 +204,24 @@ public final class Asyncio {
      *   <li>caller cancels: every still-running task is cancelled.</li>
      * </ul>
      *
+     * @param <T>   the type of the works' values
+     * @param works the works to run, each started as a task once per subscription to the result; not null, nor
+     *     any element
+     * @return a Mono of every value in argument order, or of the first error once the other tasks are cancelled
      * @throws NullPointerException "works" or "works[i]" if the list or an element is null
      */
     public static <T> Mono<List<T>> gatherStructured(List<? extends Mono<? extends T>> works) {
         return Gather.outcomes(checkedWorks(works), Gather.OnFailure.PROPAGATE_CANCEL_SIBLINGS).map(Gather::values);
     }
 
-    /** Varargs form of {@link #gatherStructured(List)}. */
+    /**
+     * Varargs form of {@link #gatherStructured(List)}.
+     *
+     * @param <T>   the type of the works' values
+     * @param works the works, in argument order; not null, nor any element
+     * @return a Mono of every value in argument order, or of the first error once the other tasks are cancelled
+     * @throws NullPointerException "works" or "works[i]" if the array or an element is null
+     */
     @SafeVarargs
     public static <T> Mono<List<T>> gatherStructured(Mono<? extends T>... works) {
         return gatherStructured(Arrays.asList(Objects.requireNonNull(works, "works")));
@@ -191,6 +241,11 @@ public final class Asyncio {
      * </ul>
      * It never cancels a task, in any case: pending tasks keep running.
      *
+     * @param <T>        the type of the tasks' values
+     * @param tasks      the running tasks to watch; not empty, no element null; a task listed twice counts once
+     * @param returnWhen which condition ends the wait; not null
+     * @param timeout    the longest to wait, {@code > 0}; not null
+     * @return a Mono of the tasks done and pending when the condition was met or the timeout elapsed
      * @throws NullPointerException     "tasks", "tasks[i]", "returnWhen" or "timeout" if null
      * @throws IllegalArgumentException "tasks must not be empty", or "timeout must be positive, was D"
      */
@@ -200,7 +255,16 @@ public final class Asyncio {
                 positive(timeout, "timeout"));
     }
 
-    /** {@link #wait(Collection, ReturnWhen, Duration)} without a timeout. */
+    /**
+     * {@link #wait(Collection, ReturnWhen, Duration)} without a timeout: waits until {@code returnWhen} holds.
+     *
+     * @param <T>        the type of the tasks' values
+     * @param tasks      the running tasks to watch; not empty, no element null; a task listed twice counts once
+     * @param returnWhen which condition ends the wait; not null
+     * @return a Mono of the tasks done and pending when the condition was met
+     * @throws NullPointerException     "tasks", "tasks[i]" or "returnWhen" if null
+     * @throws IllegalArgumentException "tasks must not be empty"
+     */
     public static <T> Mono<WaitResult<T>> wait(Collection<? extends Task<T>> tasks, ReturnWhen returnWhen) {
         return Waiting.await(checkedTasks(tasks), Objects.requireNonNull(returnWhen, "returnWhen"), null);
     }
@@ -208,6 +272,13 @@ public final class Asyncio {
     /**
      * {@link #wait(Collection, ReturnWhen, Duration)} with {@link ReturnWhen#ALL_COMPLETED}: returns when all are
      * done or the timeout elapses. Corresponds to {@code asyncio.wait(tasks, timeout=timeout)}.
+     *
+     * @param <T>     the type of the tasks' values
+     * @param tasks   the running tasks to watch; not empty, no element null; a task listed twice counts once
+     * @param timeout the longest to wait, {@code > 0}; not null
+     * @return a Mono of the tasks done and pending when all were done or the timeout elapsed
+     * @throws NullPointerException     "tasks", "tasks[i]" or "timeout" if null
+     * @throws IllegalArgumentException "tasks must not be empty", or "timeout must be positive, was D"
      */
     public static <T> Mono<WaitResult<T>> wait(Collection<? extends Task<T>> tasks, Duration timeout) {
         return wait(tasks, ReturnWhen.ALL_COMPLETED, timeout);
@@ -227,6 +298,10 @@ public final class Asyncio {
      * </ul>
      * To let the work go on after the timeout, as {@code wait_for(shield(x))}: {@code waitFor(shield(work), t)}.
      *
+     * @param <T>     the type of the work's value
+     * @param work    the work to subscribe to, once per subscription to the result; not null
+     * @param timeout how long the work may take, {@code > 0}; not null
+     * @return a Mono that mirrors {@code work} if it terminates in time, or fails with a {@code TimeoutException}
      * @throws NullPointerException     "work" or "timeout" if null
      * @throws IllegalArgumentException "timeout must be positive, was D"
      */
@@ -252,6 +327,11 @@ public final class Asyncio {
      *   <li>caller cancels: the task is cancelled.</li>
      * </ul>
      *
+     * @param <T>     the type of the task's value
+     * @param task    the running task to join; not null
+     * @param timeout how long to wait for the task, {@code > 0}; not null
+     * @return a Mono of the task's value or error if it is done in time, or of a {@code TimeoutException} once the
+     *     task has been cancelled
      * @throws NullPointerException     "task" or "timeout" if null
      * @throws IllegalArgumentException "timeout must be positive, was D"
      */
@@ -287,6 +367,9 @@ public final class Asyncio {
      * To shield work whose result you still want after cancelling, create a task and shield that
      * ({@link #shield(Task)}).
      *
+     * @param <T>  the type of the work's value
+     * @param work the work to start as a task, once per subscription to the result; not null
+     * @return a Mono that mirrors the work's outcome and whose cancel leaves the work running
      * @throws NullPointerException "work" if null
      */
     public static <T> Mono<T> shield(Mono<? extends T> work) {
@@ -302,6 +385,9 @@ public final class Asyncio {
      * task keeps its outcome, so nothing is reported anywhere when the caller leaves. Corresponds to
      * {@code asyncio.shield(task)}.
      *
+     * @param <T>  the type of the task's value
+     * @param task the task to join; not null
+     * @return {@code task.join()}: a Mono of the task's value or error, whose cancel leaves the task running
      * @throws NullPointerException "task" if null
      */
     public static <T> Mono<T> shield(Task<T> task) {
@@ -328,6 +414,10 @@ public final class Asyncio {
      * </ul>
      * Plain Reactor: {@code Flux.merge} with unbounded concurrency.
      *
+     * @param <T>   the type of the works' values
+     * @param works the works to run, all subscribed at once per subscription to the result; not null, nor any
+     *     element
+     * @return a Flux of the works' values in the order they arrive, ending with the first error if one fails
      * @throws NullPointerException "works" or "works[i]" if the list or an element is null
      */
     public static <T> Flux<T> asCompleted(List<? extends Mono<? extends T>> works) {
@@ -335,7 +425,14 @@ public final class Asyncio {
         return Flux.defer(() -> Flux.fromIterable(checked).flatMap(Function.identity(), Math.max(1, checked.size())));
     }
 
-    /** Varargs form of {@link #asCompleted(List)}. */
+    /**
+     * Varargs form of {@link #asCompleted(List)}.
+     *
+     * @param <T>   the type of the works' values
+     * @param works the works, in argument order; not null, nor any element
+     * @return a Flux of the works' values in the order they arrive, ending with the first error if one fails
+     * @throws NullPointerException "works" or "works[i]" if the array or an element is null
+     */
     @SafeVarargs
     public static <T> Flux<T> asCompleted(Mono<? extends T>... works) {
         return asCompleted(Arrays.asList(Objects.requireNonNull(works, "works")));
@@ -361,7 +458,9 @@ public final class Asyncio {
      * No timeout of its own: wrap the result in {@link #waitFor(Mono, Duration)} (asyncio's
      * {@code async with timeout(...)}), whose cancel takes the whole group down.
      *
+     * @param <R>  the type of the body's value
      * @param body called once per subscription, with the group; it may spawn children and returns the body's Mono
+     * @return a Mono of the body's value once the body and every child are done, or of the first failure
      * @throws NullPointerException "body" if null (at call time); "body returned null" as the group's error
      */
     public static <R> Mono<R> taskGroup(Function<? super TaskGroup, ? extends Mono<? extends R>> body) {
@@ -377,6 +476,7 @@ public final class Asyncio {
      * {@code async with asyncio.TaskGroup() as group:} whose block only creates tasks.
      *
      * @param spawner called once per subscription, with the group, to spawn its children
+     * @return a Mono that completes empty once every child is done, or fails with the first failure
      * @throws NullPointerException "spawner" if null (at call time)
      */
     public static Mono<Void> runTaskGroup(Consumer<? super TaskGroup> spawner) {
@@ -400,6 +500,9 @@ public final class Asyncio {
      *       exception is then dropped. Work that ignores interruption runs to its end.</li>
      * </ul>
      *
+     * @param <T>  the type of the work's result
+     * @param work the blocking work, called once per subscription on a bounded-elastic thread; not null
+     * @return a Mono of the work's result (empty for {@code null}), or of what it threw
      * @throws NullPointerException "work" if null
      */
     public static <T> Mono<T> toThread(Callable<? extends T> work) {
@@ -412,6 +515,9 @@ public final class Asyncio {
      * {@code loop.run_in_executor(ProcessPoolExecutor(), func)}: Java threads run in parallel, no process is
      * needed.
      *
+     * @param <T>  the type of the work's result
+     * @param work the CPU-bound work, called once per subscription on a parallel thread; not null
+     * @return a Mono of the work's result (empty for {@code null}), or of what it threw
      * @throws NullPointerException "work" if null
      */
     public static <T> Mono<T> compute(Callable<? extends T> work) {
@@ -422,6 +528,10 @@ public final class Asyncio {
      * Runs {@code work} on {@code scheduler}; same termination cases as {@link #toThread(Callable)} (whether cancel
      * interrupts depends on the scheduler: Reactor's own schedulers and {@code Schedulers.fromExecutorService} do).
      *
+     * @param <T>       the type of the work's result
+     * @param scheduler the scheduler to run the work on; not null
+     * @param work      the work, called once per subscription on {@code scheduler}; not null
+     * @return a Mono of the work's result (empty for {@code null}), or of what it threw
      * @throws NullPointerException "work" or "scheduler" if null
      */
     public static <T> Mono<T> runOn(Scheduler scheduler, Callable<? extends T> work) {
@@ -435,6 +545,10 @@ public final class Asyncio {
      * interrupts the running work; a plain {@code Executor} cannot be interrupted, so the work then runs to its end
      * and its result is dropped. The executor is not shut down by this library.
      *
+     * @param <T>      the type of the work's result
+     * @param executor the executor to run the work on; not null
+     * @param work     the work, called once per subscription on {@code executor}; not null
+     * @return a Mono of the work's result (empty for {@code null}), or of what it threw
      * @throws NullPointerException "executor" or "work" if null
      */
     public static <T> Mono<T> runInExecutor(Executor executor, Callable<? extends T> work) {
@@ -456,6 +570,8 @@ public final class Asyncio {
      * Completes after {@code delay} on {@code Schedulers.parallel()}; cancelling cancels the timer. Zero is allowed
      * (asyncio's {@code sleep(0)}: yield once). Corresponds to {@code asyncio.sleep(delay)}.
      *
+     * @param delay how long to wait, {@code >= 0}; not null
+     * @return a Mono that completes empty after {@code delay}, timed from each subscription
      * @throws NullPointerException     "delay" if null
      * @throws IllegalArgumentException "delay must not be negative, was D"
      */

@@ -32,17 +32,36 @@ public sealed interface Outcome<T> permits Outcome.Success, Outcome.Failure {
      * @param <T>   the value type of the work that failed
      */
     record Failure<T>(Throwable error) implements Outcome<T> {
+        /**
+         * Checks that there is an error.
+         *
+         * @param error the error; not null
+         * @throws NullPointerException "error" if {@code error} is null
+         */
         public Failure {
             Objects.requireNonNull(error, "error");
         }
     }
 
-    /** @return a {@link Success} holding {@code value} (which may be {@code null}: the work completed empty) */
+    /**
+     * The outcome of work that produced {@code value}.
+     *
+     * @param <T>   the value type
+     * @param value the value; may be {@code null} (the work completed empty)
+     * @return a {@link Success} holding {@code value}
+     */
     static <T> Outcome<T> success(T value) {
         return new Success<>(value);
     }
 
-    /** @return a {@link Failure} holding {@code error}; throws NullPointerException("error") if it is null */
+    /**
+     * The outcome of work that failed with {@code error}.
+     *
+     * @param <T>   the value type of the work that failed
+     * @param error the error; not null
+     * @return a {@link Failure} holding {@code error}
+     * @throws NullPointerException "error" if {@code error} is null
+     */
     static <T> Outcome<T> failure(Throwable error) {
         return new Failure<>(error);
     }

@@ -31,6 +31,9 @@ public sealed interface Queue<T> permits QueueImpl {
     /**
      * A queue holding at most {@code maxSize} items. Corresponds to {@code asyncio.Queue(maxsize)}.
      *
+     * @param <T>     the item type
+     * @param maxSize how many items the queue holds before {@code put} waits, {@code > 0}
+     * @return a new, empty queue
      * @throws IllegalArgumentException "maxSize must be positive, was N" (asyncio's maxsize &lt;= 0 means
      *                                  unbounded; use {@link #unbounded()} for that)
      */
@@ -41,7 +44,12 @@ public sealed interface Queue<T> permits QueueImpl {
         return new QueueImpl<>(maxSize);
     }
 
-    /** A queue without a size limit: {@code put} never waits. Corresponds to {@code asyncio.Queue()}. */
+    /**
+     * A queue without a size limit: {@code put} never waits. Corresponds to {@code asyncio.Queue()}.
+     *
+     * @param <T> the item type
+     * @return a new, empty queue whose {@link #maxSize()} is {@link Integer#MAX_VALUE}
+     */
     static <T> Queue<T> unbounded() {
         return new QueueImpl<>(Integer.MAX_VALUE);
     }
@@ -56,6 +64,8 @@ public sealed interface Queue<T> permits QueueImpl {
      *   <li>never errors.</li>
      * </ul>
      *
+     * @param item the item to add; not null
+     * @return a Mono that completes empty once the item has been accepted
      * @throws NullPointerException "item" if {@code item} is null (at call time)
      */
     Mono<Void> put(T item);
@@ -69,6 +79,8 @@ public sealed interface Queue<T> permits QueueImpl {
      *   <li>caller cancels while waiting: no item is taken (see the class comment for the concurrent case);</li>
      *   <li>never errors.</li>
      * </ul>
+     *
+     * @return a Mono that emits the oldest item once there is one for this subscription
      */
     Mono<T> get();
 
@@ -76,7 +88,8 @@ public sealed interface Queue<T> permits QueueImpl {
      * Adds {@code item} if there is room now. Corresponds to {@code queue.put_nowait(item)} (which raises
      * {@code QueueFull} where this returns false).
      *
-     * @return true if the item was accepted
+     * @param item the item to add; not null
+     * @return true if the item was accepted, false if the queue is full
      * @throws NullPointerException "item" if {@code item} is null
      */
     boolean offer(T item);
@@ -99,6 +112,8 @@ public sealed interface Queue<T> permits QueueImpl {
     /**
      * Completes when every item ever accepted has been marked with {@link #taskDone()} (immediately if none is
      * unfinished). Cancelling it only stops waiting. Never errors. Corresponds to {@code await queue.join()}.
+     *
+     * @return a Mono that completes empty once the count of unfinished tasks is zero
      */
     Mono<Void> join();
 

@@ -21,6 +21,9 @@ public sealed interface TaskGroup permits TaskGroupImpl {
     /**
      * Starts {@code work} as a child task named {@code Task-N}. Corresponds to {@code TaskGroup.create_task(coro)}.
      *
+     * @param <T>  the type of the child's value
+     * @param work the child's work, subscribed now; not null
+     * @return the running child task; its failure fails the group
      * @throws NullPointerException  "work" if {@code work} is null
      * @throws IllegalStateException "TaskGroup is shutting down: cannot spawn a task" after a failure or cancel,
      *                               "TaskGroup is closed: cannot spawn a task" once the group has finished
@@ -30,7 +33,12 @@ public sealed interface TaskGroup permits TaskGroupImpl {
     /**
      * As {@link #spawn(Mono)}, with a name. Corresponds to {@code TaskGroup.create_task(coro, name=name)}.
      *
-     * @throws NullPointerException "work" or "name" if either is null
+     * @param <T>  the type of the child's value
+     * @param work the child's work, subscribed now; not null
+     * @param name the child task's name; not null
+     * @return the running child task; its failure fails the group
+     * @throws NullPointerException  "work" or "name" if either is null
+     * @throws IllegalStateException if the group is shutting down or closed, as for {@link #spawn(Mono)}
      */
     <T> Task<T> spawn(Mono<? extends T> work, String name);
 
@@ -40,6 +48,8 @@ public sealed interface TaskGroup permits TaskGroupImpl {
      * {@code taskGroup(...).onErrorResume(e -> report(TaskGroup.failures(e)))}. For an error that did not come from
      * a group it is that error alone (plus any suppressed it has).
      *
+     * @param error the error a group failed with (or any error); not null
+     * @return an unmodifiable list: {@code error} first, then its suppressed exceptions in order
      * @throws NullPointerException "error" if {@code error} is null
      */
     static List<Throwable> failures(Throwable error) {

@@ -18,6 +18,13 @@ import java.util.Set;
  */
 public record WaitResult<T>(Set<Task<T>> done, Set<Task<T>> pending) {
 
+    /**
+     * Copies both sets, keeping their iteration order, into unmodifiable sets.
+     *
+     * @param done    the tasks that were done; not null
+     * @param pending the tasks still running; not null
+     * @throws NullPointerException "done" or "pending" if either is null
+     */
     public WaitResult {
         done = Collections.unmodifiableSet(new LinkedHashSet<>(Objects.requireNonNull(done, "done")));
         pending = Collections.unmodifiableSet(new LinkedHashSet<>(Objects.requireNonNull(pending, "pending")));

@@ -39,20 +39,35 @@ import reactor.core.Disposable;
  */
 public final class ConcurrencyLimitMetrics implements MeterBinder, AutoCloseable {
 
+    /** Gauge: permits that can be had right now. */
     public static final String AVAILABLE = "reactor.asyncio.permits.available";
+    /** Gauge: permits held. */
     public static final String IN_USE = "reactor.asyncio.permits.in.use";
+    /** Gauge: acquires queued for a permit. */
     public static final String WAITING = "reactor.asyncio.permits.waiting";
+    /** Function counter: acquires that gave up after their maximum wait. */
     public static final String TIMEOUTS = "reactor.asyncio.permits.timeouts";
+    /** Function counter: queued acquires withdrawn by cancellation. */
     public static final String CANCELLED = "reactor.asyncio.permits.cancelled";
+    /** Timer, limits only: how long each granted run waited for its permit. */
     public static final String WAIT = "reactor.asyncio.limit.wait";
+    /** Function counter, limits only: runs refused at once because the queue was full. */
     public static final String REJECTED = "reactor.asyncio.limit.rejected";
+    /** Function counter, limits only: runs that got a permit and completed or failed. */
     public static final String COMPLETED = "reactor.asyncio.limit.completed";
+    /** Counter: deadlocks {@link Diagnostics} reported, tagged {@code primitive} and {@code policy}. */
     public static final String DEADLOCKS = "reactor.asyncio.deadlocks";
 
     private final ConcurrencyLimitRegistry limits;
     /** One deadlock listener per registry bound to; disposed by {@link #close()}. */
     private final List<Disposable> deadlockListeners = new CopyOnWriteArrayList<>();
 
+    /**
+     * A binder for the limits of {@code limits}; nothing is registered until {@link #bindTo(MeterRegistry)}.
+     *
+     * @param limits the registry whose limits, present and future, get meters; not null
+     * @throws NullPointerException if {@code limits} is null
+     */
     public ConcurrencyLimitMetrics(ConcurrencyLimitRegistry limits) {
         this.limits = Objects.requireNonNull(limits, "limits must not be null");
     }
@@ -75,7 +90,12 @@ public final class ConcurrencyLimitMetrics implements MeterBinder, AutoCloseable
         deadlockListeners.clear();
     }
 
-    /** Registers the gauges and counters of {@code limit} and starts timing its waits. */
+    /**
+     * Registers the gauges and counters of {@code limit} and starts timing its waits.
+     *
+     * @param limit    the limit to measure, tagged with its name; not null
+     * @param registry where the meters are registered; not null
+     */
     public static void bind(ConcurrencyLimit limit, MeterRegistry registry) {
         bind(limit.semaphore(), registry);
         Tags tags = Tags.of("name", limit.name());
@@ -88,12 +108,22 @@ public final class ConcurrencyLimitMetrics implements MeterBinder, AutoCloseable
                 .description("Runs that got a permit and completed or failed").register(registry);
     }
 
-    /** Registers the gauges and counters of a plain {@code semaphore}, tagged with its name. */
+    /**
+     * Registers the gauges and counters of a plain {@code semaphore}, tagged with its name.
+     *
+     * @param semaphore the semaphore to measure, held weakly; not null
+     * @param registry  where the meters are registered; not null
+     */
     public static void bind(Semaphore semaphore, MeterRegistry registry) {
         bindStatistics(semaphore.name(), semaphore, Semaphore::statistics, registry);
     }
 
-    /** Registers the gauges and counters of {@code lock} (one permit), tagged with its name. */
+    /**
+     * Registers the gauges and counters of {@code lock} (one permit), tagged with its name.
+     *
+     * @param lock     the lock to measure, held weakly; not null
+     * @param registry where the meters are registered; not null
+     */
     public static void bind(Lock lock, MeterRegistry registry) {
         bindStatistics(lock.name(), lock, Lock::statistics, registry);
     }

@@ -19,6 +19,12 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnBean(ConcurrencyLimitRegistry.class)
 public class ReactorAsyncioMetricsAutoConfiguration {
 
+    /**
+     * The binder of every limit in the application's registry, unless the application defines its own.
+     *
+     * @param limits the registry of the application's concurrency limits
+     * @return a binder for Boot to bind to the application's meter registries
+     */
     @Bean
     @ConditionalOnMissingBean
     public ConcurrencyLimitMetrics concurrencyLimitMetrics(ConcurrencyLimitRegistry limits) {
