@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import org.reactivestreams.Subscription;
 import reactor.core.CorePublisher;
 import reactor.core.CoreSubscriber;
+import reactor.core.Scannable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Operators;
@@ -52,7 +53,7 @@ import reactor.util.context.Context;
  * A scope that may queue must be cancellable while it waits, so it hands downstream its node first, which buffers
  * demand until work's subscription arrives.
  */
-final class PermitScope<T> extends Mono<T> implements CoreSubscriber<T>, Subscription {
+final class PermitScope<T> extends Mono<T> implements CoreSubscriber<T>, Subscription, Scannable {
 
     /** A {@code withPermit(Mono)} not subscribed to yet: a subscription on its assembling thread claims it. */
     private static final int UNCLAIMED = 0;
@@ -642,13 +643,44 @@ final class PermitScope<T> extends Mono<T> implements CoreSubscriber<T>, Subscri
         return state == GRANTED;
     }
 
+    /**
+     * One object is both the Mono and its subscription's operator, so the attributes describe the subscription
+     * when there is one: {@code PARENT} is work's subscription once work has subscribed us (before: work itself),
+     * {@code ACTUAL} downstream while the hold is open. {@code stepName()} is {@link #toString()}.
+     */
+    @Override
+    public Object scanUnsafe(Attr key) {
+        if (key == Attr.PARENT) {
+            Subscription s = upstream;
+            return s != null ? s : work;
+        }
+        if (key == Attr.ACTUAL) {
+            CoreSubscriber<? super T> subscriber = actual;
+            return subscriber == LATE ? null : subscriber;
+        }
+        if (key == Attr.CANCELLED) {
+            return upstream == Operators.cancelledSubscription();
+        }
+        if (key == Attr.TERMINATED) {
+            return state == RELEASED;
+        }
+        if (key == Attr.RUN_STYLE) {
+            return Attr.RunStyle.SYNC;
+        }
+        return null;
+    }
+
+    @Override
+    public String stepName() {
+        return toString();
+    }
+
     private static final String[] STATE_NAMES = {"unclaimed", "waiting", "holding", "released", "lent", "borrowed"};
 
     /** {@code withPermit(Semaphore 'fetch')[holding]}: the primitive, and where this hold (or the Mono's first) is. */
     @Override
     public String toString() {
-        PermitQueue queue = plan.queue;
-        return ("Lock".equals(queue.kind) ? "withLock(" : "withPermit(") + queue.label() + ")[" + STATE_NAMES[state] + "]";
+        return plan.operatorName() + "[" + STATE_NAMES[state] + "]";
     }
 
     /**
@@ -662,6 +694,11 @@ final class PermitScope<T> extends Mono<T> implements CoreSubscriber<T>, Subscri
         final Duration maxWait;
         /** Mono work is finished at its value: the permit is released before the value goes downstream. */
         final boolean releaseOnValue;
+
+        /** {@code withPermit(Semaphore 'fetch')} or {@code withLock(Lock 'm')}: the step name of these holds. */
+        String operatorName() {
+            return ("Lock".equals(queue.kind) ? "withLock(" : "withPermit(") + queue.label() + ")";
+        }
 
         Plan(PermitSource source, Duration maxWait, boolean releaseOnValue) {
             this.source = source;

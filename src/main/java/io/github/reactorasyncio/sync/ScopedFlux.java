@@ -1,10 +1,11 @@
 package io.github.reactorasyncio.sync;
 
 import reactor.core.CoreSubscriber;
+import reactor.core.Scannable;
 import reactor.core.publisher.Flux;
 
 /** {@code withPermit(Flux)} / {@code withLock(Flux)}: the permit is held from grant until the flux terminates. */
-final class ScopedFlux<T> extends Flux<T> {
+final class ScopedFlux<T> extends Flux<T> implements Scannable {
 
     private final Flux<? extends T> work;
     private final PermitScope.Plan plan;
@@ -18,5 +19,22 @@ final class ScopedFlux<T> extends Flux<T> {
     @Override
     public void subscribe(CoreSubscriber<? super T> actual) {
         PermitScope.subscribeInFreshScope(actual, work, plan);
+    }
+
+    /** {@code PARENT} is the work; each subscription's own scope answers for the hold. */
+    @Override
+    public Object scanUnsafe(Attr key) {
+        if (key == Attr.PARENT) {
+            return work;
+        }
+        if (key == Attr.RUN_STYLE) {
+            return Attr.RunStyle.SYNC;
+        }
+        return null;
+    }
+
+    @Override
+    public String stepName() {
+        return plan.operatorName();
     }
 }

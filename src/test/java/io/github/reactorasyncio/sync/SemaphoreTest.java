@@ -670,4 +670,37 @@ class SemaphoreTest {
             reactor.core.publisher.Hooks.resetOnErrorDropped();
         }
     }
+
+    @Test
+    void withPermitIsScannableAsReactorsOwnOperatorsAre() {
+        Semaphore semaphore = Semaphore.create("scanned", 1);
+        Mono<Integer> work = Mono.just(1);
+        reactor.core.Scannable mono = reactor.core.Scannable.from(semaphore.withPermit(work));
+        assertThat(mono.isScanAvailable()).isTrue();
+        assertThat(mono.stepName()).isEqualTo("withPermit(Semaphore 'scanned')[unclaimed]");
+        assertThat(mono.parents()).first().isSameAs(work);
+        reactor.core.Scannable flux = reactor.core.Scannable.from(semaphore.withPermit(Flux.just(1, 2)));
+        assertThat(flux.stepName()).isEqualTo("withPermit(Semaphore 'scanned')");
+
+        Sinks.One<Integer> held = Sinks.one();
+        AtomicReference<reactor.core.Scannable> during = new AtomicReference<>();
+        Disposable holding = semaphore.withPermit(held.asMono())
+                .doOnSubscribe(s -> during.set(reactor.core.Scannable.from(s)))
+                .subscribe();
+        assertThat(during.get().scan(reactor.core.Scannable.Attr.TERMINATED)).isFalse();
+        assertThat(during.get().scan(reactor.core.Scannable.Attr.CANCELLED)).isFalse();
+        assertThat(during.get().stepName()).isEqualTo("withPermit(Semaphore 'scanned')[holding]");
+        holding.dispose();
+        assertThat(during.get().scan(reactor.core.Scannable.Attr.CANCELLED)).isTrue();
+        assertThat(during.get().scan(reactor.core.Scannable.Attr.TERMINATED)).isTrue();
+    }
+
+    @Test
+    void aCheckpointAfterWithPermitNamesItselfInTheWorksError() {
+        Semaphore semaphore = Semaphore.create(1);
+        StepVerifier.create(semaphore.withPermit(Mono.error(new IllegalStateException("bad"))).checkpoint("fetch-user"))
+                .verifyErrorSatisfies(e -> assertThat(e.getSuppressed()).anySatisfy(
+                        s -> assertThat(s.getMessage()).contains("checkpoint ⇢ fetch-user")));
+        assertThat(semaphore.availablePermits()).isEqualTo(1);
+    }
 }
