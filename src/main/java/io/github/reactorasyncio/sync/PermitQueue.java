@@ -3,9 +3,7 @@ package io.github.reactorasyncio.sync;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.Set;
@@ -49,6 +47,9 @@ import reactor.util.context.ContextView;
  * <p><b>Fairness.</b> The fast path is open only while {@link #waiting} is zero; any queued waiter closes it, so a
  * newcomer cannot barge past the queue. Grants are made from the head of the list in arrival order, inside the
  * drain loop, which also trampolines: a granted waiter that releases synchronously does not recurse.
+ *
+ * <p><b>Deadlocks.</b> Under {@code DETECT} and {@code REPORT} a {@link DeadlockAccounting} observes the drain loop
+ * at its owner points (arrived, linked, unlinked, holders ended, after the grants); the engine only calls it.
  *
  * <p><b>Diagnostics.</b> Every queue registers itself weakly with {@link Diagnostics} when created. Holds are
  * recorded in {@link #trackedHolds} only while {@link Diagnostics#trackHolders holder tracking} is on; otherwise a
@@ -116,16 +117,11 @@ final class PermitQueue {
 
     private final Queue<Waiter> arrivals = Queues.<Waiter>unboundedMultiproducer().get();
     private final Queue<Waiter> withdrawals = Queues.<Waiter>unboundedMultiproducer().get();
-    /** Holders that ended while descendants of theirs were queued here (detecting policies only). */
-    private final Queue<PermitScope<?>> endedHolders = Queues.<PermitScope<?>>unboundedMultiproducer().get();
-
     /**
-     * Drain owner only. Holders of this queue's permits that have at least one descendant queued here and are still
-     * holding. When it equals the permits in use and none is free, no permit can come back: nested starvation.
+     * The deadlock accounting, an observer the drain loop calls at its owner points (arrived, linked, unlinked,
+     * holders ended, after the grants); null under {@code OFF} and {@code REENTRANT}, which pay nothing for it.
      */
-    private int blockedHolders;
-    /** Drain owner only: the current deadlock episode was reported already (REPORT reports once per episode). */
-    private boolean reported;
+    private final DeadlockAccounting deadlocks;
 
     /** The scope holding this Lock (tracksOwner only); null when free or held through a raw Permit. */
     volatile PermitScope<?> owner;
@@ -158,6 +154,7 @@ final class PermitQueue {
         this.overflow = overflow;
         this.refusal = refusal;
         this.state = pack(permits, permits);
+        this.deadlocks = detects ? new DeadlockAccounting(this) : null;
         Diagnostics.register(this);
     }
 
@@ -246,6 +243,24 @@ final class PermitQueue {
         drain();
     }
 
+    /**
+     * For the deadlock accounting: withdraws {@code w} before it is linked, as a waiter that may never be granted.
+     *
+     * @return whether {@code w} was still queued (and is now withdrawn, for its caller to fail)
+     */
+    boolean withdrawUnlinked(Waiter w) {
+        if (Waiter.STATE.compareAndSet(w, Waiter.QUEUED, Waiter.WITHDRAWN)) {
+            WAITING.decrementAndGet(this);
+            return true;
+        }
+        return false;
+    }
+
+    /** The oldest linked waiter, for the deadlock accounting's walk (drain owner). */
+    Waiter head() {
+        return head;
+    }
+
     boolean detects() {
         return detects;
     }
@@ -256,7 +271,7 @@ final class PermitQueue {
 
     /** A holder that ended while it may have had descendants queued here; the drain loop stops counting it. */
     void holderEnded(PermitScope<?> holder) {
-        endedHolders.offer(holder);
+        deadlocks.holderEnded(holder);
         drain();
     }
 
@@ -289,7 +304,7 @@ final class PermitQueue {
         for (;;) {
             Waiter w;
             while ((w = arrivals.poll()) != null) {
-                if (w.state == Waiter.QUEUED && (!detects || !closesLockCycle(w))) {
+                if (w.state == Waiter.QUEUED && (deadlocks == null || !deadlocks.closesLockCycle(w))) {
                     link(w);
                 }
             }
@@ -302,16 +317,8 @@ final class PermitQueue {
                 sweepRequested = false;
                 sweepWithdrawn();
             }
-            PermitScope<?> ended;
-            while ((ended = endedHolders.poll()) != null) {
-                PermitScope.HoldRecord r = ended.record();
-                if (!r.endedSeen) {
-                    r.endedSeen = true;
-                    if (r.countedBlocked) {
-                        r.countedBlocked = false;
-                        blockedHolders--;
-                    }
-                }
+            if (deadlocks != null) {
+                deadlocks.forgetEndedHolders();
             }
             Waiter first;
             while ((first = head) != null) {
@@ -336,8 +343,8 @@ final class PermitQueue {
                     STATE.getAndIncrement(this);
                 }
             }
-            if (detects) {
-                checkNestedStarvation();
+            if (deadlocks != null) {
+                deadlocks.checkNestedStarvation();
             }
             missed = WIP.addAndGet(this, -missed);
             if (missed == 0) {
@@ -346,100 +353,8 @@ final class PermitQueue {
         }
     }
 
-    /**
-     * Nested starvation: no permit free, and every holder has a descendant queued here. Holders count here only
-     * while they hold (see {@link #countBlockingAncestors}), so a holder that can still release never makes it true.
-     */
-    private void checkNestedStarvation() {
-        long s = state;
-        boolean starved = blockedHolders > 0 && freeOf(s) == 0 && blockedHolders == capacityOf(s);
-        if (!starved) {
-            reported = false;
-            return;
-        }
-        if (policy == DeadlockPolicy.REPORT && reported) {
-            return;
-        }
-        reported = true;
-        LinkedHashSet<String> parents = new LinkedHashSet<>();
-        List<Waiter> children = new ArrayList<>();
-        for (Waiter w = head; w != null; w = w.next) {
-            if (w.blockingAncestors != null && w.blockingAncestors.length > 0) {
-                children.add(w);
-                for (PermitScope<?> a : w.blockingAncestors) {
-                    parents.add(a.holderName());
-                }
-            }
-        }
-        int permits = capacityOf(s);
-        String message = permits == 1 && "Lock".equals(kind)
-                ? "Lock '" + name + "' is deadlocked: it is held by " + Ownership.list(parents)
-                        + ", which waits on its own descendant queued for the same lock (a Lock is not re-entrant). "
-                        + "Release it before acquiring it again, or create the lock with DeadlockPolicy.REENTRANT."
-                : kind + " '" + name + "' (" + permits + (permits == 1 ? " permit" : " permits") + ") is deadlocked: all "
-                        + permits + (permits == 1 ? " permit is" : " permits are") + " held by parents "
-                        + Ownership.list(parents) + " waiting on their own children queued on the same "
-                        + kind.toLowerCase(Locale.ROOT) + ". Use separate semaphores per level, or create it "
-                        + "with DeadlockPolicy.REENTRANT so children borrow their parent's permit.";
-        Diagnostics.report(new DeadlockReport(label(), policy, List.copyOf(parents), message));
-        if (policy == DeadlockPolicy.DETECT) {
-            failAll(children, message);
-        }
-    }
-
-    /**
-     * Follows a queued Lock waiter: the lock's holder, the lock its queued descendant waits for, that lock's holder,
-     * and so on. Reaching a scope of {@code w}'s own chain means {@code w} closes a cycle. Under DETECT the closer
-     * fails and is not linked.
-     *
-     * @return whether {@code w} was failed
-     */
-    private boolean closesLockCycle(Waiter w) {
-        if (!tracksOwner) {
-            return false;
-        }
-        PermitScope<?> from = w.parentScope();
-        if (from == null) {
-            return false;
-        }
-        StringBuilder path = new StringBuilder("'").append(w.holderName()).append("' waits for Lock '")
-                .append(name).append("'");
-        List<String> holders = new ArrayList<>();
-        PermitQueue lock = this;
-        for (int hops = 0; hops < 64; hops++) {
-            PermitScope<?> holder = lock.owner;
-            if (holder == null) {
-                return false;
-            }
-            holders.add(holder.holderName());
-            path.append(" held by '").append(holder.holderName()).append("'");
-            if (Ownership.isAncestorOrSelf(holder, from)) {
-                if (hops == 0) {
-                    return false; // re-entry into one lock: nested starvation reports it once linked
-                }
-                String message = "Lock cycle: " + path + ". Take locks in one global order (Locks.withAll).";
-                Diagnostics.report(new DeadlockReport("Lock '" + name + "'", policy, List.copyOf(holders),
-                        message));
-                if (policy == DeadlockPolicy.DETECT && Waiter.STATE.compareAndSet(w, Waiter.QUEUED, Waiter.WITHDRAWN)) {
-                    WAITING.decrementAndGet(this);
-                    w.failed(new DeadlockException(message));
-                    return true;
-                }
-                return false;
-            }
-            PermitScope.HoldRecord held = holder.recordIfAny();
-            Waiter next = held == null ? null : held.blockedOn;
-            PermitQueue nextLock = next == null ? null : next.linkedIn;
-            if (nextLock == null || next.state != Waiter.QUEUED || !nextLock.tracksOwner) {
-                return false;
-            }
-            lock = nextLock;
-            path.append(", which waits for Lock '").append(lock.name).append("'");
-        }
-        return false;
-    }
-
-    private void failAll(List<Waiter> victims, String message) {
+    /** For the deadlock accounting: fails those of {@code victims} still queued, unlinking them (drain owner). */
+    void failAll(List<Waiter> victims, String message) {
         List<Waiter> failed = new ArrayList<>(victims.size());
         for (Waiter v : victims) {
             if (Waiter.STATE.compareAndSet(v, Waiter.QUEUED, Waiter.WITHDRAWN)) {
@@ -491,8 +406,8 @@ final class PermitQueue {
     }
 
     private void link(Waiter w) {
-        if (detects) {
-            countBlockingAncestors(w);
+        if (deadlocks != null) {
+            deadlocks.linked(w);
         }
         // A volatile store, not an ordered one: a canceller CASes its waiter, then reads this count; we store it,
         // then read that waiter's state at the head. One of us sees the other, so a waiter withdrawn just after it
@@ -533,54 +448,9 @@ final class PermitQueue {
         w.next = null;
         w.linked = false;
         if (w.blockingAncestors != null) {
-            uncountBlockingAncestors(w);
+            deadlocks.unlinked(w);
         }
     }
-
-    /**
-     * Counts {@code w} against each ancestor that holds a permit of this queue, and marks every ancestor as waiting
-     * on it (for lock-cycle walks). Order matters against {@link PermitScope}'s release: we publish the count, then
-     * read the holder's state; the holder sets its state, then reads the count. One of us sees the other, so a holder
-     * that ends concurrently is either not counted or reports its end through {@link #holderEnded}.
-     */
-    private void countBlockingAncestors(Waiter w) {
-        w.linkedIn = this;
-        List<PermitScope<?>> blocking = null;
-        for (PermitScope<?> a = w.parentScope(); a != null; a = a.parentScope()) {
-            PermitScope.HoldRecord r = a.record();
-            r.blockedOn = w;
-            if (a.queue() == this) {
-                r.queuedDescendants++;
-                if (blocking == null) {
-                    blocking = new ArrayList<>(2);
-                }
-                blocking.add(a);
-                if (r.queuedDescendants == 1 && !r.endedSeen && a.holds()) {
-                    r.countedBlocked = true;
-                    blockedHolders++;
-                }
-            }
-        }
-        w.blockingAncestors = blocking == null ? NO_SCOPES : blocking.toArray(NO_SCOPES);
-    }
-
-    private void uncountBlockingAncestors(Waiter w) {
-        for (PermitScope<?> a = w.parentScope(); a != null; a = a.parentScope()) {
-            // A CAS, not a check and a store: another queue's drain may be recording a newer waiter of this scope.
-            PermitScope.HoldRecord.BLOCKED_ON.compareAndSet(a.record(), w, null);
-        }
-        for (PermitScope<?> a : w.blockingAncestors) {
-            PermitScope.HoldRecord r = a.record();
-            r.queuedDescendants--;
-            if (r.queuedDescendants == 0 && r.countedBlocked) {
-                r.countedBlocked = false;
-                blockedHolders--;
-            }
-        }
-        w.blockingAncestors = null;
-    }
-
-    private static final PermitScope<?>[] NO_SCOPES = new PermitScope<?>[0];
 
     int capacity() {
         return capacityOf(state);
