@@ -2,7 +2,6 @@ package io.github.reactorasyncio.sync;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
-import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 import org.reactivestreams.Subscription;
@@ -120,7 +119,7 @@ final class PermitScope<T> extends Mono<T> implements CoreSubscriber<T>, Subscri
      * sources: the last-subscriber hooks of {@code Publisher.subscribe} are for the end of a chain, not its middle.
      */
     private final CorePublisher<? extends T> work;
-    private final Plan plan;
+    final Plan plan;
     /** UNCLAIMED → WAITING → GRANTED | BORROWED → RELEASED, with GRANTED ⇄ LENT; a fresh scope starts WAITING. */
     private volatile int state;
     /**
@@ -143,7 +142,7 @@ final class PermitScope<T> extends Mono<T> implements CoreSubscriber<T>, Subscri
      */
     private Object assemblerOrParent;
     /** null until work subscribes us; Operators.cancelledSubscription() once cancelled. */
-    private volatile Subscription upstream;
+    volatile Subscription upstream;
     /**
      * The queue node, created when the permit was not free at subscription, and downstream's subscription from
      * then on; null on the fast path.
@@ -235,6 +234,11 @@ final class PermitScope<T> extends Mono<T> implements CoreSubscriber<T>, Subscri
      * The node was settled as granted: this scope now holds one permit ({@code GRANTED}) or runs under an
      * ancestor's ({@code BORROWED}), and takes over downstream from the node.
      */
+    /** {@link QueueNode#granted()}: the scope now holds a permit of its own. */
+    void grantedAfterWaiting(CoreSubscriber<? super T> subscriber) {
+        grantedAfterWaiting(subscriber, GRANTED);
+    }
+
     private void grantedAfterWaiting(CoreSubscriber<? super T> subscriber, int holding) {
         ACTUAL.lazySet(this, subscriber);
         // Ordered store: whoever must see it (a descendant, a canceller that found work's subscription) learns of
@@ -752,104 +756,5 @@ final class PermitScope<T> extends Mono<T> implements CoreSubscriber<T>, Subscri
         volatile Context context;
         /** The latest re-acquire of a lock a Condition await lent; withdrawn if the scope ends while lent. */
         volatile Reclaim reclaim;
-    }
-
-    /**
-     * The scope's place in its queue while the permit is not free, downstream's subscription, and (until the
-     * grant) the holder of downstream: a cancel while queued touches this object alone, so cancelling a waiter
-     * among a million reaches one object, not two.
-     */
-    static final class QueueNode<T> extends PermitQueue.Waiter implements Subscription {
-        @SuppressWarnings("rawtypes")
-        static final AtomicLongFieldUpdater<QueueNode> REQUESTED =
-                AtomicLongFieldUpdater.newUpdater(QueueNode.class, "requested");
-
-        final PermitScope<T> scope;
-        final PermitQueue queue;
-        /**
-         * Downstream while waiting; handed to the scope at the grant, and null once the wait has ended either way
-         * (a kept {@code withPermit} Mono keeps its node, so the node must not keep the subscriber). Null, not a
-         * placeholder: a cancel stores it into a waiter that has usually aged into the old generation, and G1's
-         * write barrier skips only null stores there.
-         */
-        private CoreSubscriber<? super T> actual;
-        /** Demand received before work's subscription arrived. */
-        volatile long requested;
-
-        QueueNode(PermitScope<T> scope, CoreSubscriber<? super T> actual) {
-            this.scope = scope;
-            this.queue = scope.plan.queue;
-            this.actual = actual;
-        }
-
-        /** Downstream, for the scope that now holds the permit; the node forgets it. */
-        CoreSubscriber<? super T> handOverSubscriber() {
-            CoreSubscriber<? super T> subscriber = actual;
-            actual = null;
-            return subscriber;
-        }
-
-        @Override
-        public void request(long n) {
-            if (!Operators.validate(n)) {
-                return;
-            }
-            Subscription s = scope.upstream;
-            if (s != null) {
-                s.request(n);
-                return;
-            }
-            Operators.addCap(REQUESTED, this, n);
-            s = scope.upstream;
-            if (s != null && s != Operators.cancelledSubscription()) {
-                long r = REQUESTED.getAndSet(this, 0L);
-                if (r != 0L) {
-                    s.request(r);
-                }
-            }
-        }
-
-        @Override
-        public void cancel() {
-            disposeTimer();
-            if (withdraw(queue, false)) {
-                actual = null;
-            } else {
-                scope.cancel();
-            }
-        }
-
-        /** REENTRANT borrowing: the node is settled as granted without ever queueing, unless cancelled first. */
-        boolean grantWithoutQueueing() {
-            return PermitQueue.Waiter.STATE.compareAndSet(this, PermitQueue.Waiter.INIT, PermitQueue.Waiter.GRANTED);
-        }
-
-        @Override
-        void granted() {
-            disposeTimer();
-            scope.grantedAfterWaiting(handOverSubscriber(), PermitScope.GRANTED);
-        }
-
-        /** Downstream while waiting; after the wait, a subscriber with an empty Context (for late walks). */
-        @Override
-        CoreSubscriber<?> subscriber() {
-            CoreSubscriber<? super T> subscriber = actual;
-            return subscriber != null ? subscriber : Operators.emptySubscriber();
-        }
-
-        @Override
-        PermitSource source() {
-            return scope.plan.source;
-        }
-
-        @Override
-        PermitScope<?> parentScope() {
-            return scope.parentScope();
-        }
-
-        @Override
-        void fail(Throwable error) {
-            handOverSubscriber().onError(error);
-        }
     }
 }
