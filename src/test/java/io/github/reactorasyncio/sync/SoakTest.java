@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Timeout;
  *
  * <p>Short form (in {@code mvn verify}): {@value #SHORT_OPS} operations. The 10^6 form: {@code mvn -Psoak test}.
  * Every failure prints the seed as a one-command replay. Properties: {@code soak.seed}, {@code soak.ops},
- * {@code soak.concurrency} (64 operations in flight), {@code soak.cancelPercent} (30), {@code soak.only} /
+ * {@code soak.concurrency} (64 operations in flight), {@code soak.cancelPercent} (35 % of the operations that may be cancelled: ~30 % of all), {@code soak.only} /
  * {@code soak.exclude} (operation names of {@link Soak.Op}), {@code soak.neverCancelled} (operations run without
  * cancels), {@code soak.policy} (DETECT), {@code soak.conditionPolicy}, {@code soak.strictCallbacks},
  * {@code soak.maxSeconds}. The defaults of the last four (and of the exclusions) are the mix today's engine
