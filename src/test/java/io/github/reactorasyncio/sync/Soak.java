@@ -167,17 +167,36 @@ final class Soak {
             this.capacity = capacity;
         }
 
+        final Map<Object, String> holders = new ConcurrentHashMap<>();
+        final List<String> overlaps = new CopyOnWriteArrayList<>();
+
         void enter() {
+            enter(null, "a raw hold, nested scope or section");
+        }
+
+        /** Enters for {@code key}, described by {@code what}: on a violation the holders are sampled. */
+        void enter(Object key, String what) {
             entered.increment();
+            if (key != null) {
+                holders.put(key, what);
+            }
             int now = held.incrementAndGet();
             maxHeld.accumulateAndGet(now, Math::max);
             if (now > capacity) {
                 heldOver.increment();
+                if (overlaps.size() < 3) {
+                    overlaps.add(what + " entered beside " + holders.values());
+                }
             }
         }
 
         void leave() {
             held.decrementAndGet();
+        }
+
+        void leave(Object key) {
+            held.decrementAndGet();
+            holders.remove(key);
         }
 
         void step(int spins) {
@@ -549,8 +568,9 @@ final class Soak {
     /** The work run under a permit: counted from its subscription until it ends or is cancelled. */
     private Mono<Object> work(Gauge gauge, Plan p) {
         return Mono.defer(() -> {
-            gauge.enter();
-            Runnable leave = once(gauge::leave);
+            Object key = new Object();
+            gauge.enter(key, p.toString());
+            Runnable leave = once(() -> gauge.leave(key));
             Mono<Object> body = switch (p.shape()) {
                 case 0 -> Mono.fromCallable(() -> {
                     gauge.step(p.spins());
@@ -574,8 +594,9 @@ final class Soak {
 
     private Flux<Object> fluxWork(Gauge gauge, Plan p) {
         return Flux.defer(() -> {
-            gauge.enter();
-            Runnable leave = once(gauge::leave);
+            Object key = new Object();
+            gauge.enter(key, p.toString());
+            Runnable leave = once(() -> gauge.leave(key));
             Flux<Object> body = Flux.range(0, p.fluxLength())
                     .delayElements(Duration.ofNanos(p.workNanos() / 4 + 1), Schedulers.parallel())
                     .map(i -> {
@@ -748,7 +769,7 @@ final class Soak {
         for (Gauge gauge : List.of(semGauge, boundedGauge, lockGauge, conditionGauge, outerGauge, innerGauge)) {
             if (gauge.heldOver.sum() > 0) {
                 violations.add(gauge.name + ": work held by more than " + gauge.capacity + " at once ("
-                        + gauge.heldOver.sum() + " times, at most " + gauge.maxHeld + ")");
+                        + gauge.heldOver.sum() + " times, at most " + gauge.maxHeld + "), e.g. " + gauge.overlaps);
             }
             if (config.strictCallbacks() && gauge.runningOver.sum() > 0) {
                 violations.add(gauge.name + ": callbacks of more than " + gauge.capacity + " works running at once ("
