@@ -22,7 +22,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.test.StepVerifier;
 import reactor.test.scheduler.VirtualTimeScheduler;
-import reactor.test.util.RaceTestUtils;
+import io.github.reactorasyncio.DedicatedRace;
 import reactor.util.context.Context;
 
 @Timeout(60) // guards against a hang; every timing assertion below is in virtual time
@@ -448,7 +448,7 @@ class LockTest {
             Permit holder = lock.tryAcquire().orElseThrow();
             Disposable waiter = lock.withLock(Mono.never()).subscribe();
 
-            RaceTestUtils.race(holder::release, waiter::dispose);
+            DedicatedRace.race(holder::release, waiter::dispose);
 
             assertThat(lock.locked()).as("round %d: locked", i).isFalse();
             assertThat(lock.waiting()).as("round %d: waiting", i).isZero();
@@ -465,7 +465,7 @@ class LockTest {
             AtomicReference<Permit> next = new AtomicReference<>();
             lock.acquire().subscribe(next::set);
 
-            RaceTestUtils.race(holder::release, cancelled::dispose);
+            DedicatedRace.race(holder::release, cancelled::dispose);
 
             assertThat(next.get()).as("round %d: the next waiter holds the lock", i).isNotNull();
             assertThat(lock.waiting()).as("round %d: waiting", i).isZero();
@@ -491,7 +491,7 @@ class LockTest {
             };
             lock.acquire().subscribe(waiter);
 
-            RaceTestUtils.race(holder::release, waiter::dispose);
+            DedicatedRace.race(holder::release, waiter::dispose);
 
             assertThat(delivered).as("round %d: delivered at most once", i).hasSizeLessThanOrEqualTo(1);
             if (!delivered.isEmpty()) {

@@ -14,7 +14,7 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
-import reactor.test.util.RaceTestUtils;
+import io.github.reactorasyncio.DedicatedRace;
 
 /**
  * 200,000 {@code withPermit} calls from {@link Schedulers#parallel()} with random cancels (timeouts and disposals
@@ -123,7 +123,7 @@ class SemaphoreStressTest {
                 return Mono.never();
             }).doOnCancel(running::decrementAndGet);
             Disposable whole = outer.withPermit(inner.withPermit(cancelledWork)).subscribe();
-            RaceTestUtils.race(Schedulers.parallel(), innerHeldElsewhere::release, () -> {
+            DedicatedRace.race(innerHeldElsewhere::release, () -> {
                 whole.dispose();
                 outer.withPermit(Mono.fromRunnable(() -> {
                     enter.run();

@@ -27,7 +27,7 @@ import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
 import reactor.test.scheduler.VirtualTimeScheduler;
-import reactor.test.util.RaceTestUtils;
+import io.github.reactorasyncio.DedicatedRace;
 import reactor.util.context.Context;
 
 class SemaphoreTest {
@@ -363,7 +363,7 @@ class SemaphoreTest {
             Permit holder = sem.tryAcquire().orElseThrow();
             Disposable waiter = sem.withPermit(Mono.fromRunnable(ran::incrementAndGet)).subscribe();
             Disposable rawWaiter = sem.acquire().subscribe(Permit::release);
-            RaceTestUtils.race(holder::release, waiter::dispose);
+            DedicatedRace.race(holder::release, waiter::dispose);
             rawWaiter.dispose();
             assertThat(sem.waiting()).as("round %d", i).isZero();
             assertThat(sem.availablePermits()).as("round %d", i).isEqualTo(1);
@@ -379,7 +379,7 @@ class SemaphoreTest {
             Permit holder = sem.tryAcquire().orElseThrow();
             Mono<Object> kept = sem.withPermit(Mono.never());
             Disposable waiter = kept.subscribe();
-            RaceTestUtils.race(holder::release, waiter::dispose);
+            DedicatedRace.race(holder::release, waiter::dispose);
             assertThat(((PermitScope<?>) kept).referencesSubscriber()).as("round %d: %s", i, kept).isFalse();
             assertThat(sem.availablePermits()).as("round %d", i).isEqualTo(1);
         }
