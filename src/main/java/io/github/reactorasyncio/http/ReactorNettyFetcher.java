@@ -48,6 +48,11 @@ import reactor.netty.resources.ConnectionProvider;
  * <p>Cancellation: Reactor Netty closes the connection of a cancelled attempt (a half-read response cannot be
  * reused), before or after the response started. The in-flight counter is left exactly once per
  * request (guarded), on termination or on cancel, whichever comes first.
+ *
+ * <p>Broken responses: with HTTP/2 not offered, every connection carries a {@link ConnectionGuard}, so a response
+ * that breaks HTTP/1.1 is a {@link FetchErrorKind#PROTOCOL_ERROR} and its connection is closed, never reused. An
+ * idempotent request the guard failed before its response began on a reused connection is sent once more, on a
+ * connection opened for it, without counting as an attempt.
  */
 final class ReactorNettyFetcher implements Fetcher {
 
