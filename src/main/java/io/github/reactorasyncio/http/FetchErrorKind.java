@@ -30,9 +30,14 @@ public enum FetchErrorKind {
     TOO_MANY_REDIRECTS(false),
     /** No pooled connection became free within {@link FetchOptions#connectTimeout()}. */
     POOL_EXHAUSTED(false),
-    /** The peer did not speak HTTP (undecodable response). */
+    /**
+     * The response broke HTTP/1.1: an invalid status line, a header section over Reactor Netty's limit, an invalid
+     * chunk, or bytes beyond the response's end. The connection is closed, never reused.
+     */
     PROTOCOL_ERROR(false),
-    /** Any other I/O or TLS failure; the message says what. */
+    /** The TLS handshake failed, e.g. the server's certificate is not trusted (self-signed); the message says why. */
+    TLS_ERROR(false),
+    /** Any other I/O failure; the message says what. */
     IO_ERROR(true);
 
     private final boolean transientFailure;

@@ -6,8 +6,11 @@ import java.net.UnknownHostException;
 import java.util.Objects;
 import java.util.concurrent.TimeoutException;
 
+import javax.net.ssl.SSLHandshakeException;
+
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.netty.handler.timeout.ReadTimeoutException;
 import reactor.netty.http.client.PrematureCloseException;
 
@@ -18,14 +21,30 @@ import reactor.netty.http.client.PrematureCloseException;
 final class FetchFailure extends RuntimeException {
 
     private final FetchErrorKind kind;
+    private final boolean beforeResponseOnReusedConnection;
 
     FetchFailure(FetchErrorKind kind, String message) {
+        this(kind, message, false);
+    }
+
+    private FetchFailure(FetchErrorKind kind, String message, boolean beforeResponseOnReusedConnection) {
         super(message, null, false, false);
         this.kind = Objects.requireNonNull(kind, "kind");
+        this.beforeResponseOnReusedConnection = beforeResponseOnReusedConnection;
+    }
+
+    /** A {@link FetchErrorKind#PROTOCOL_ERROR} on a reused connection before the request's own response began. */
+    static FetchFailure onReusedConnection(String message) {
+        return new FetchFailure(FetchErrorKind.PROTOCOL_ERROR, message, true);
     }
 
     FetchErrorKind kind() {
         return kind;
+    }
+
+    /** Whether this failed a reused connection before the response began: a fresh connection may well succeed. */
+    boolean beforeResponseOnReusedConnection() {
+        return beforeResponseOnReusedConnection;
     }
 
     /**
@@ -58,6 +77,9 @@ final class FetchFailure extends RuntimeException {
         }
         if (t instanceof ConnectException) {
             return new FetchFailure(FetchErrorKind.CONNECTION_REFUSED, refused(t.getMessage()));
+        }
+        if (t instanceof SSLHandshakeException && !(t instanceof SslHandshakeTimeoutException)) {
+            return new FetchFailure(FetchErrorKind.TLS_ERROR, "TLS handshake failed: " + t.getMessage());
         }
         if (t instanceof UnknownHostException) {
             return new FetchFailure(FetchErrorKind.UNKNOWN_HOST, "unknown host " + t.getMessage());

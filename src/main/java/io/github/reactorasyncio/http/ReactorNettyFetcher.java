@@ -1,5 +1,6 @@
 package io.github.reactorasyncio.http;
 
+import java.net.IDN;
 import java.net.SocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -24,6 +25,7 @@ import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.ByteBufFlux;
+import reactor.netty.Connection;
 import reactor.netty.ConnectionObserver;
 import reactor.netty.NettyPipeline;
 import reactor.netty.http.HttpProtocol;
@@ -46,6 +48,11 @@ import reactor.netty.resources.ConnectionProvider;
  * <p>Cancellation: Reactor Netty closes the connection of a cancelled attempt (a half-read response cannot be
  * reused), before or after the response started. The in-flight counter is left exactly once per
  * request (guarded), on termination or on cancel, whichever comes first.
+ *
+ * <p>Broken responses: with HTTP/2 not offered, every connection carries a {@link ConnectionGuard}, so a response
+ * that breaks HTTP/1.1 is a {@link FetchErrorKind#PROTOCOL_ERROR} and its connection is closed, never reused. An
+ * idempotent request the guard failed before its response began on a reused connection is sent once more, on a
+ * connection opened for it, without counting as an attempt.
  */
 final class ReactorNettyFetcher implements Fetcher {
 
@@ -60,6 +67,8 @@ final class ReactorNettyFetcher implements Fetcher {
     // more than `concurrency` ask, and this semaphore is never contended.
     private final Semaphore turns;
     private final HttpClient client;
+    // Opens a connection of its own per request; null unless the method is idempotent and connections guarded.
+    private final HttpClient freshClient;
     // The whole-exchange timeout, assembled once: Mono.timeout(Duration, Scheduler) builds a Mono.delay per call
     // and, at every subscription, a description naming the source (a walk up the operator chain and a
     // StringBuilder, ~2 % of the CPU on the instant endpoint) for a message FetchFailure replaces anyway.
@@ -98,12 +107,25 @@ final class ReactorNettyFetcher implements Fetcher {
                 .maxIdleTime(Duration.ofSeconds(30))
                 .metrics(true, () -> new PoolRegistrar(pools))
                 .build();
-        HttpClient base = HttpClient.create(provider)
+        this.client = configure(HttpClient.create(provider), options);
+        // HTTP/1.1 connections are guarded (see ConnectionGuard); a GET that failed on a reused one before its
+        // response began gets one more try on a connection of its own, opened for it and closed after it.
+        boolean guarded = !options.http2() && !options.h2c();
+        this.freshClient = guarded && FetchOptions.IDEMPOTENT_METHODS.contains(options.method())
+                ? configure(HttpClient.newConnection(), options) : null;
+    }
+
+    /** The fetcher's settings on {@code base}, the pooled client or the one that opens a fresh connection. */
+    private static HttpClient configure(HttpClient base, FetchOptions options) {
+        base = base
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
                         options.connectTimeout().toMillis()))
                 .keepAlive(true)
                 .compress(options.compress())
                 .headers(h -> h.set(HttpHeaderNames.USER_AGENT, "reactor-asyncio-fetch"));
+        if (!options.http2() && !options.h2c()) {
+            base = base.doOnConnected(ReactorNettyFetcher::guard);
+        }
         // One timer per attempt where one is enough: the whole-exchange timer starts at subscription, the read
         // timer only once the request is sent, so a response timeout not shorter than the exchange timeout
         // can never fire first, and installing it would be pure cost.
@@ -119,7 +141,17 @@ final class ReactorNettyFetcher implements Fetcher {
             base = base.followRedirect((request, response) ->
                     isRedirect(response.status().code()) && request.redirectedFrom().length < bound);
         }
-        this.client = base;
+        return base;
+    }
+
+    /** Installs a {@link ConnectionGuard} around the HTTP/1.1 codec of a new connection, once. */
+    private static void guard(Connection connection) {
+        ChannelPipeline pipeline = connection.channel().pipeline();
+        if (pipeline.get(NettyPipeline.HttpCodec) != null && pipeline.get(ConnectionGuard.NAME) == null) {
+            ConnectionGuard guard = new ConnectionGuard();
+            pipeline.addAfter(NettyPipeline.HttpCodec, ConnectionGuard.NAME, guard);
+            pipeline.addBefore(NettyPipeline.HttpCodec, ConnectionGuard.BYTES_NAME, guard.bytes);
+        }
     }
 
     /**
@@ -277,8 +309,19 @@ final class ReactorNettyFetcher implements Fetcher {
         }
     }
 
+    /**
+     * One attempt. A failure on a reused connection before the response began (the guard's verdict) is tried once
+     * more on a fresh connection, for idempotent methods, without counting as an attempt.
+     */
     private Mono<RetryPolicy.Attempt> attempt(URI uri) {
-        return client.request(method)
+        Mono<RetryPolicy.Attempt> first = send(client, uri);
+        return freshClient == null ? first : first.onErrorResume(
+                e -> e instanceof FetchFailure f && f.beforeResponseOnReusedConnection(),
+                e -> send(freshClient, uri));
+    }
+
+    private Mono<RetryPolicy.Attempt> send(HttpClient via, URI uri) {
+        return via.request(method)
                 .uri(uri)
                 .response(this::readBody)
                 .single();
@@ -323,6 +366,9 @@ final class ReactorNettyFetcher implements Fetcher {
         URI uri;
         try {
             uri = new URI(url.strip());
+            if (uri.getHost() == null && uri.getRawAuthority() != null && !isAscii(uri.getRawAuthority())) {
+                uri = withAsciiHost(uri);
+            }
         }
         catch (URISyntaxException e) {
             throw new FetchFailure(FetchErrorKind.MALFORMED_URL, "malformed URL: " + e.getMessage());
@@ -340,6 +386,10 @@ final class ReactorNettyFetcher implements Fetcher {
         if (host == null || host.isEmpty()) {
             throw new FetchFailure(FetchErrorKind.MALFORMED_URL, "malformed URL: no host");
         }
+        if (uri.getPort() == 0 || uri.getPort() > 65535) {
+            throw new FetchFailure(FetchErrorKind.MALFORMED_URL,
+                    "malformed URL: port " + uri.getPort() + " out of range (1-65535)");
+        }
         String h = host.toLowerCase(Locale.ROOT);
         if (h.equals("invalid") || h.endsWith(".invalid") || h.endsWith(".invalid.")) {
             // RFC 6761 §6.4: resolvers should answer NXDOMAIN for .invalid without asking anyone.
@@ -347,6 +397,37 @@ final class ReactorNettyFetcher implements Fetcher {
                     "unknown host " + host + " (.invalid is reserved by RFC 6761 and never resolves)");
         }
         return uri;
+    }
+
+    /**
+     * The URI with its Unicode host name in IDNA ASCII form ({@code bücher.example} to
+     * {@code xn--bcher-kva.example}): {@link URI} parses a non-ASCII host as no host at all.
+     */
+    private static URI withAsciiHost(URI uri) throws URISyntaxException {
+        String authority = uri.getRawAuthority();
+        int at = authority.lastIndexOf('@');
+        int colon = authority.lastIndexOf(':');
+        int hostEnd = colon > at ? colon : authority.length();
+        String ascii;
+        try {
+            ascii = IDN.toASCII(authority.substring(at + 1, hostEnd), IDN.ALLOW_UNASSIGNED);
+        }
+        catch (IllegalArgumentException e) {
+            throw new URISyntaxException(uri.toString(), "invalid international host name (" + e.getMessage() + ")");
+        }
+        String text = uri.toString();
+        int start = text.indexOf(authority);
+        return new URI(text.substring(0, start) + authority.substring(0, at + 1) + ascii
+                + authority.substring(hostEnd) + text.substring(start + authority.length()));
+    }
+
+    private static boolean isAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) > 127) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static boolean isRedirect(int status) {

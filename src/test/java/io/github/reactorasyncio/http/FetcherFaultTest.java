@@ -85,6 +85,25 @@ class FetcherFaultTest {
     }
 
     @Test
+    void aPortOutOfRangeIsAMalformedUrlNeverSent() {
+        String url = "http://127.0.0.1:99999/";
+        FetchResult r = batchWith(url).get(url);
+        assertFailure(r, FetchErrorKind.MALFORMED_URL, "malformed URL: port 99999 out of range (1-65535)");
+        assertThat(r.attempts()).isZero();
+    }
+
+    @Test
+    void aUnicodeHostNameIsSentInItsIdnaForm() {
+        java.net.URI uri = ReactorNettyFetcher.validate("http://user@b\u00fccher.example:8080/a?b=c");
+        assertThat(uri.getHost()).isEqualTo("xn--bcher-kva.example");
+        assertThat(uri.getPort()).isEqualTo(8080);
+        assertThat(uri.getUserInfo()).isEqualTo("user");
+        assertThat(uri.getRawPath() + "?" + uri.getRawQuery()).isEqualTo("/a?b=c");
+        String url = "http://b\u00fccher.invalid/";
+        assertFailure(batchWith(url).get(url), FetchErrorKind.UNKNOWN_HOST, "unknown host xn--bcher-kva.invalid");
+    }
+
+    @Test
     void unsupportedSchemeIsRejectedBeforeSending() {
         FetchResult r = batchWith("ftp://127.0.0.1/file").get("ftp://127.0.0.1/file");
         assertFailure(r, FetchErrorKind.UNSUPPORTED_SCHEME, "unsupported scheme \"ftp\" (only http and https)");
