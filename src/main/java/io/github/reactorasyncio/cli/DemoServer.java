@@ -56,12 +56,17 @@ public interface DemoServer extends AutoCloseable {
         return baseUrl() + path;
     }
 
-    /** {@code count} distinct demo URLs: {@code /item/0} .. {@code /item/(count-1)}. */
+    /** The demo resource number {@code n}: {@code baseUrl() + "/item/" + n}. */
+    default String itemUrl(long n) {
+        return baseUrl() + "/item/" + n;
+    }
+
+    /** {@code count} distinct demo URLs: {@link #itemUrl} 0 .. {@code count - 1}. */
     default List<String> itemUrls(int count) {
         if (count < 0) {
             throw new IllegalArgumentException("count must not be negative (was " + count + ")");
         }
-        return IntStream.range(0, count).mapToObj(i -> baseUrl() + "/item/" + i).toList();
+        return IntStream.range(0, count).mapToObj(this::itemUrl).toList();
     }
 
     DemoServerStatistics statistics();
