@@ -6,6 +6,7 @@
 # For each N, two runs of target/fetch with its default JVM options, -c 100, --jsonl to /dev/null:
 #   demo  --count N against the embedded demo server (latency 0);
 #   file  --urls-file of N URLs against a demo server in another JVM (latency 0).
+# MODES="demo" (or "file") runs only one of them.
 # Measured: peak RSS (VmRSS of /proc/PID/status, sampled every 0.2 s) and live heap (the heap after a full GC
 # forced after 1 s and every 3 s with jcmd GC.run, read from -Xlog:gc, the largest of the run). One JSON line per run on stdout.
 set -euo pipefail
@@ -36,13 +37,17 @@ measure() { # mode n args...
   wait $pid || true
   local elapsed live
   elapsed=$(echo "$(date +%s.%N) - $start" | bc)
-  live=$( (grep 'System.gc()' "$gclog" || true) | sed -n 's/.*->\([0-9]*\)M(.*/\1/p' | sort -n | tail -1)
+  live=$( (grep 'Pause Full' "$gclog" || true) | sed -n 's/.*->\([0-9]*\)M(.*/\1/p' | sort -n | tail -1)
   printf '{"mode":"%s","urls":%d,"peakRssMiB":%d,"liveHeapMiB":%s,"elapsedSeconds":%.1f,"javaOpts":"%s"}\n' \
     "$mode" "$n" $((peak / 1024)) "${live:-null}" "$elapsed" "$(sed -n 's/.*FETCH_JAVA_OPTS-\([^}]*\)}.*/\1/p' target/fetch)"
 }
 
 for n in "${sizes[@]}"; do
-  measure demo "$n" --count "$n" --demo-latency 0ms --demo-jitter 0ms
-  seq 0 $((n - 1)) | sed "s|^|$base/item/|" > "$work/urls.txt"
-  measure file "$n" --urls-file "$work/urls.txt"
+  if [[ " ${MODES:-demo file} " == *" demo "* ]]; then
+    measure demo "$n" --count "$n" --demo-latency 0ms --demo-jitter 0ms
+  fi
+  if [[ " ${MODES:-demo file} " == *" file "* ]]; then
+    seq 0 $((n - 1)) | sed "s|^|$base/item/|" > "$work/urls.txt"
+    measure file "$n" --urls-file "$work/urls.txt"
+  fi
 done
