@@ -37,8 +37,10 @@ import tools.jackson.databind.node.ObjectNode;
  * it is the seeds' headline program — 1000 fetches, at most 10 in flight — against an embedded
  * {@link DemoServer}, so it runs on a machine without internet: {@code mvn -q compile exec:java}.
  *
- * <p>Output: progress on stderr (a bar on a terminal, a line a second otherwise, none with {@code --quiet}), then
- * a summary on stdout, or one JSON object with {@code --json}. Exit codes: 0 every URL answered (any status), 1
+ * <p>Streams: URLs are read as turns free up and each result is counted and dropped, so memory does not grow with
+ * the number of URLs. Output: progress on stderr (redrawn on a terminal, a line a second otherwise, none with
+ * {@code --quiet}); on stdout, and nothing else there, a summary, one JSON object with {@code --json}, or with
+ * {@code --jsonl} one JSON line per result as it completes and a summary line. Exit codes: 0 every URL answered (any status), 1
  * some got no answer, 2 bad usage (one line on stderr). See docs/fetch.md.
  */
 @Command(name = "fetch", mixinStandardHelpOptions = true, version = "fetch (reactor-asyncio) 0.1.0",
