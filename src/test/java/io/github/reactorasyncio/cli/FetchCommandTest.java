@@ -244,7 +244,7 @@ class FetchCommandTest {
             List<JsonNode> lines = jsonl.out().lines().map(JsonMapper.builder().build()::readTree).toList();
             assertThat(lines).hasSize(31);
             assertThat(lines.get(30).get("type").asString()).isEqualTo("summary");
-            assertThat(lines.get(30).get("answered").asLong()).isEqualTo(10);
+            assertThat(lines.get(30).get("requests").asLong()).isEqualTo(30);
 
             Main json = runMainCapturing(concat(args, "--json"));
             assertThat(JsonMapper.builder().build().readTree(json.out()).get("requests").asLong()).isEqualTo(30);
