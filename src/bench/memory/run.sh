@@ -40,8 +40,8 @@ measure() { # mode n args...
   local elapsed live
   elapsed=$(echo "$(date +%s.%N) - $start" | bc)
   live=$( (grep 'Pause Full' "$gclog" || true) | sed -n 's/.*->\([0-9]*\)M(.*/\1/p' | sort -n | tail -1)
-  printf '{"mode":"%s","urls":%d,"answered":%s,"peakRssMiB":%d,"liveHeapMiB":%s,"elapsedSeconds":%.1f,"javaOpts":"%s"}\n' \
-    "$mode" "$n" "$(jq .answered "$work/summary")" $((peak / 1024)) "${live:-null}" "$elapsed" \
+  printf '{"mode":"%s","urls":%d,"answered":%s,"errors":%s,"peakRssMiB":%d,"liveHeapMiB":%s,"elapsedSeconds":%.1f,"javaOpts":"%s"}\n' \
+    "$mode" "$n" "$(jq .answered "$work/summary")" "$(jq -c .errors "$work/summary")" $((peak / 1024)) "${live:-null}" "$elapsed" \
     "$(sed -n 's/.*FETCH_JAVA_OPTS-\([^}]*\)}.*/\1/p' target/fetch)"
 }
 
