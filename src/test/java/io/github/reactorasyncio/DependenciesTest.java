@@ -18,8 +18,9 @@ import org.w3c.dom.Node;
 
 /**
  * What a user inherits by depending on this artifact: reactor-core and nothing else. Every other dependency of the
- * pom is optional (the fetcher's Reactor Netty, the command line's picocli/progressbar/Jackson, Spring, Micrometer)
- * or test scope, so Maven never passes it on; {@link LayeringTest} keeps the packages that need them apart.
+ * pom is optional (the fetcher's Reactor Netty and HdrHistogram, the command line's picocli/Jackson, Spring,
+ * Micrometer) or test scope, so Maven never passes it on; {@link LayeringTest} keeps the packages that need them
+ * apart.
  */
 class DependenciesTest {
 
@@ -78,8 +79,9 @@ class DependenciesTest {
         assertThat(declared).as("the fetcher's, the command line's and Spring's libraries are optional")
                 .filteredOn(d -> d.coordinates().startsWith("io.projectreactor.netty:")
                         || d.coordinates().startsWith("info.picocli:")
+                        || d.coordinates().startsWith("org.hdrhistogram:")
                         || d.coordinates().startsWith("org.springframework:"))
-                .hasSizeGreaterThanOrEqualTo(3)
+                .hasSizeGreaterThanOrEqualTo(4)
                 .allMatch(Dependency::optional);
     }
 }

@@ -24,7 +24,8 @@ class LayeringTest {
     private static final String ROOT = "io.github.reactorasyncio";
     private static final String[] NETTY = {"io.netty..", "reactor.netty.."};
     private static final String[] SPRING = {"org.springframework..", "io.micrometer.."};
-    private static final String[] COMMAND_LINE_LIBRARIES = {"picocli..", "me.tongfei..", "tools.jackson.."};
+    private static final String[] COMMAND_LINE_LIBRARIES = {"picocli..", "tools.jackson.."};
+    private static final String HDR_HISTOGRAM = "org.HdrHistogram..";
 
     private static JavaClasses library;
 
@@ -70,8 +71,16 @@ class LayeringTest {
         springRule().check(library);
     }
 
+    /** FetchSummary's latency histogram: an optional dependency, so the core must never load it. */
     @Test
-    void onlyTheCommandLineUsesPicocliProgressbarOrJackson() {
+    void onlyTheFetcherAndTheCommandLineUseHdrHistogram() {
+        noClasses().that().resideOutsideOfPackages(pkg("http"), pkg("cli"))
+                .should().dependOnClassesThat().resideInAPackage(HDR_HISTOGRAM)
+                .check(library);
+    }
+
+    @Test
+    void onlyTheCommandLineUsesPicocliOrJackson() {
         noClasses().that().resideOutsideOfPackage(pkg("cli"))
                 .should().dependOnClassesThat().resideInAnyPackage(COMMAND_LINE_LIBRARIES)
                 .check(library);

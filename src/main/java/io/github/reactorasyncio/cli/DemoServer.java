@@ -82,7 +82,17 @@ public interface DemoServer extends AutoCloseable {
     }
 
     /**
-     * {@code count} distinct demo URLs: {@code /item/0} .. {@code /item/(count-1)}.
+     * The demo resource number {@code n}.
+     *
+     * @param n the resource number, {@code >= 0}
+     * @return {@code baseUrl() + "/item/" + n}
+     */
+    default String itemUrl(long n) {
+        return baseUrl() + "/item/" + n;
+    }
+
+    /**
+     * {@code count} distinct demo URLs: {@link #itemUrl} 0 .. {@code count - 1}.
      *
      * @param count how many URLs, {@code >= 0}
      * @return an unmodifiable list of {@code count} absolute URLs, in index order
@@ -92,7 +102,7 @@ public interface DemoServer extends AutoCloseable {
         if (count < 0) {
             throw new IllegalArgumentException("count must not be negative (was " + count + ")");
         }
-        return IntStream.range(0, count).mapToObj(i -> baseUrl() + "/item/" + i).toList();
+        return IntStream.range(0, count).mapToObj(this::itemUrl).toList();
     }
 
     /**

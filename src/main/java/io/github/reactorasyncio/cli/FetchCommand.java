@@ -4,17 +4,13 @@ import io.github.reactorasyncio.http.Fetcher;
 import io.github.reactorasyncio.http.FetchSummary;
 import io.github.reactorasyncio.http.FetchResult;
 import io.github.reactorasyncio.http.FetchOptions;
-import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -41,8 +37,10 @@ import tools.jackson.databind.node.ObjectNode;
  * it is the seeds' headline program — 1000 fetches, at most 10 in flight — against an embedded
  * {@link DemoServer}, so it runs on a machine without internet: {@code mvn -q compile exec:java}.
  *
- * <p>Output: progress on stderr (a bar on a terminal, a line a second otherwise, none with {@code --quiet}), then
- * a summary on stdout, or one JSON object with {@code --json}. Exit codes: 0 every URL answered (any status), 1
+ * <p>Streams: URLs are read as turns free up and each result is counted and dropped, so memory does not grow with
+ * the number of URLs. Output: progress on stderr (redrawn on a terminal, a line a second otherwise, none with
+ * {@code --quiet}); on stdout, and nothing else there, a summary, one JSON object with {@code --json}, or with
+ * {@code --jsonl} one JSON line per result as it completes and a summary line. Exit codes: 0 every URL answered (any status), 1
  * some got no answer, 2 bad usage (one line on stderr). See docs/fetch.md.
  */
 @Command(name = "fetch", mixinStandardHelpOptions = true, version = "fetch (reactor-asyncio) 0.1.0",
@@ -62,7 +60,14 @@ public final class FetchCommand implements Callable<Integer> {
     static final int ALL_ANSWERED = 0;
     static final int SOME_FAILED = 1;
     static final int USAGE = 2;
+    /** Failures the text summary lists (the first by input position). */
     private static final int FAILURES_LISTED = 10;
+    /** Failures the --json report lists: bounded, so the report's size does not grow with the batch. */
+    static final int JSON_FAILURES_LISTED = 100;
+
+    private enum Format { TEXT, JSON, JSONL }
+
+    private Format format;
 
     @Spec
     CommandSpec spec;
@@ -116,8 +121,13 @@ public final class FetchCommand implements Callable<Integer> {
     @Option(names = "--http2", description = "Offer HTTP/2 (ALPN on https, h2c upgrade on http).")
     boolean http2;
 
-    @Option(names = "--json", description = "Print one JSON report on stdout instead of the text summary.")
+    @Option(names = "--json", description = "Print one JSON report on stdout instead of the text summary (its "
+            + "failure list holds the first " + JSON_FAILURES_LISTED + " by input position).")
     boolean json;
+
+    @Option(names = "--jsonl", description = "JSON Lines on stdout: one object per result as it completes, then "
+            + "one summary object.")
+    boolean jsonl;
 
     @Option(names = {"-q", "--quiet"}, description = "No progress and no banner on stderr; only the summary.")
     boolean quiet;
@@ -153,8 +163,11 @@ public final class FetchCommand implements Callable<Integer> {
      * @param args the command line, as {@code fetch --help} describes it; none runs the demo
      */
     public static void main(String[] args) {
-        int code = run(new PrintWriter(System.out, true, StandardCharsets.UTF_8),
-                new PrintWriter(System.err, true, StandardCharsets.UTF_8), System.in, args);
+        PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+        // First, before Reactor or Netty create a logger: their messages go to stderr, few and one line each.
+        Diagnostics diagnostics = Diagnostics.install(err);
+        int code = run(new PrintWriter(System.out, true, StandardCharsets.UTF_8), err, System.in, args);
+        diagnostics.flush();
         // Explicit exit: the exit code must reach the shell (also under `mvn exec:java`, which runs in Maven's
         // JVM), and nothing left running may delay it.
         System.exit(code);
@@ -179,8 +192,7 @@ public final class FetchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         validate();
-        List<String> targets = readTargets();
-        boolean demo = targets.isEmpty();
+        boolean demo = urls.isEmpty() && urlsFile == null;
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         FetchOptions options = FetchOptions.builder()
@@ -198,37 +210,56 @@ public final class FetchCommand implements Callable<Integer> {
         DemoServer server = demo ? DemoServer.builder().latency(demoLatency).jitter(demoJitter)
                 .errorRate(demoErrorRate).start() : null;
         try (Fetcher fetcher = Fetcher.create(options)) {
-            if (demo) {
-                targets = server.itemUrls(count);
-            }
-            long total = (long) targets.size() * repeat;
+            Flux<String> targets = demo ? Flux.range(0, count).map(server::itemUrl) : readTargets();
+            // The number of URLs, for the progress line: known without reading them, except from stdin; a file is
+            // read through once here (one line at a time), which also reports an unreadable one before any fetch.
+            long total = demo ? count : urlsFile == null ? urls.size()
+                    : urlsFile.equals("-") ? -1 : targets.count().block();
+            total = total < 0 ? -1 : total * repeat;
             if (!quiet) {
                 err.println(demo
                         ? String.format(Locale.ROOT, "fetch: %d URLs from the embedded demo server %s (latency %s "
                                 + "± %s%s), at most %d in flight", total, server.baseUrl(), human(demoLatency),
                                 human(demoJitter), demoErrorRate > 0 ? ", error rate " + demoErrorRate : "",
                                 concurrency)
+                        : total < 0 ? String.format(Locale.ROOT, "fetch: URLs from stdin, at most %d in flight",
+                                concurrency)
                         : String.format(Locale.ROOT, "fetch: %d URLs, at most %d in flight", total, concurrency));
                 err.flush();
             }
-            List<FetchResult> results;
+            FetchSummary.Builder tally = FetchSummary.builder();
+            Failures failures = new Failures(format == Format.JSON ? JSON_FAILURES_LISTED : FAILURES_LISTED);
+            ObjectMapper mapper = JsonMapper.builder().build();
             long start = System.nanoTime();
             try (Progress progress = progress(total, err, fetcher)) {
-                results = fetcher.fetchAll(Flux.fromIterable(targets).repeat(repeat - 1L))
-                        .doOnNext(progress::step)
-                        .collectList()
-                        .block();
+                fetcher.fetchAll(targets.repeat(repeat - 1L))
+                        .doOnNext(r -> {
+                            tally.add(r);
+                            failures.add(r);
+                            progress.step(r);
+                            if (format == Format.JSONL) {
+                                out.println(mapper.writeValueAsString(resultJson(mapper, r)));
+                                out.flush();
+                            }
+                        })
+                        .blockLast();
             }
             Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-            FetchSummary summary = FetchSummary.of(results, concurrency, fetcher.statistics().maxInFlight(),
-                    elapsed);
+            FetchSummary summary = tally.build(concurrency, fetcher.statistics().maxInFlight(), elapsed);
             DemoServerStatistics serverStats = demo ? server.statistics() : null;
-            if (json) {
-                out.println(json(summary, results, serverStats));
+            switch (format) {
+                case TEXT -> printText(out, summary, failures, serverStats);
+                case JSON -> {
+                    ObjectNode report = summaryJson(mapper.createObjectNode(), summary, serverStats);
+                    ArrayNode listed = report.putArray("failures");
+                    failures.lowestIndexes().forEach(r -> listed.add(resultJson(mapper, r)));
+                    report.put("failuresNotListed", summary.failed() - failures.size());
+                    out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(report));
+                }
+                case JSONL -> out.println(mapper.writeValueAsString(
+                        summaryJson(mapper.createObjectNode().put("type", "summary"), summary, serverStats)));
             }
-            else {
-                printText(out, summary, results, serverStats);
-            }
+            out.flush();
             return summary.failed() == 0 ? ALL_ANSWERED : SOME_FAILED;
         }
         finally {
@@ -255,6 +286,10 @@ public final class FetchCommand implements Callable<Integer> {
         if (demoOption && (!urls.isEmpty() || urlsFile != null)) {
             throw usage("--count and --demo-* apply only to the demo run (no URL given)");
         }
+        if (json && jsonl) {
+            throw usage("--json and --jsonl are two forms of the same output: choose one");
+        }
+        format = json ? Format.JSON : jsonl ? Format.JSONL : Format.TEXT;
     }
 
     private void atLeast(int value, int min, String option) {
@@ -267,23 +302,22 @@ public final class FetchCommand implements Callable<Integer> {
         return new ParameterException(spec.commandLine(), message);
     }
 
-    private List<String> readTargets() {
-        List<String> all = new ArrayList<>(urls);
-        if (urlsFile != null) {
-            try (BufferedReader reader = urlsFile.equals("-")
-                    ? new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8))
-                    : Files.newBufferedReader(Path.of(urlsFile), StandardCharsets.UTF_8)) {
-                reader.lines().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).forEach(all::add);
-            }
-            catch (IOException | java.io.UncheckedIOException e) {
-                throw usage("cannot read --urls-file " + urlsFile + ": " + e.getClass().getSimpleName()
-                        + (e.getMessage() != null ? " " + e.getMessage() : ""));
-            }
-            if (all.isEmpty()) {
-                throw usage("no URL in --urls-file " + urlsFile);
-            }
+    /**
+     * The URL arguments, then the lines of --urls-file, read as the fetch asks for them. Stdin cannot be read
+     * twice, so with --repeat its URLs are kept for the repetitions (the one case where the list is in memory).
+     */
+    private Flux<String> readTargets() {
+        Flux<String> arguments = Flux.fromIterable(urls);
+        if (urlsFile == null) {
+            return arguments;
         }
-        return all;
+        boolean fromStdin = urlsFile.equals("-");
+        Flux<String> lines = UrlFile.urls(() -> fromStdin ? stdin : Files.newInputStream(Path.of(urlsFile)))
+                .onErrorMap(e -> usage("cannot read --urls-file " + urlsFile + ": " + (e instanceof UrlFile.Unreadable
+                        ? e.getMessage()
+                        : e.getClass().getSimpleName() + (e.getMessage() != null ? " " + e.getMessage() : ""))));
+        return arguments.concatWith(fromStdin && repeat > 1 ? lines.cache() : lines)
+                .switchIfEmpty(Flux.error(() -> usage("no URL in --urls-file " + urlsFile)));
     }
 
     private Progress progress(long total, PrintWriter err, Fetcher fetcher) {
@@ -291,12 +325,12 @@ public final class FetchCommand implements Callable<Integer> {
             return Progress.none();
         }
         // System.console() is null unless stdin and stdout are terminals: close enough to "a human is watching".
-        return System.console() != null ? Progress.bar(total) : Progress.lines(total, err, fetcher,
-                Duration.ofSeconds(1));
+        boolean terminal = System.console() != null;
+        return Progress.live(total, err, () -> fetcher.statistics().inFlight(),
+                Duration.ofMillis(terminal ? 200 : 1000), terminal, System::nanoTime);
     }
 
-    private static void printText(PrintWriter out, FetchSummary s, List<FetchResult> results,
-                                  DemoServerStatistics server) {
+    private static void printText(PrintWriter out, FetchSummary s, Failures failures, DemoServerStatistics server) {
         out.printf(Locale.ROOT, "requests       %d%n", s.requests());
         out.printf(Locale.ROOT, "answered       %d (2xx: %d)%n", s.answered(), s.ok());
         out.printf(Locale.ROOT, "statuses       %s%n", s.statuses().isEmpty() ? "none" : s.statuses().entrySet()
@@ -314,22 +348,19 @@ public final class FetchCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "latency        p50 %s, p90 %s, p99 %s%n", millis(s.latencyP50()),
                     millis(s.latencyP90()), millis(s.latencyP99()));
         }
-        List<FetchResult> failures = results.stream().filter(r -> !r.answered())
-                .sorted(Comparator.comparingLong(FetchResult::index)).limit(FAILURES_LISTED).toList();
-        if (!failures.isEmpty()) {
+        List<FetchResult> listed = failures.lowestIndexes();
+        if (!listed.isEmpty()) {
             out.println("failures:");
-            failures.forEach(r -> out.printf(Locale.ROOT, "  #%d %s  %s: %s%n", r.index(), r.url(), r.errorKind(),
+            listed.forEach(r -> out.printf(Locale.ROOT, "  #%d %s  %s: %s%n", r.index(), r.url(), r.errorKind(),
                     r.errorMessage()));
-            if (s.failed() > failures.size()) {
-                out.printf(Locale.ROOT, "  ... and %d more (--json lists all)%n", s.failed() - failures.size());
+            if (s.failed() > listed.size()) {
+                out.printf(Locale.ROOT, "  ... and %d more (--jsonl lists all)%n", s.failed() - listed.size());
             }
         }
-        out.flush();
     }
 
-    private static String json(FetchSummary s, List<FetchResult> results, DemoServerStatistics server) {
-        ObjectMapper mapper = JsonMapper.builder().build();
-        ObjectNode root = mapper.createObjectNode();
+    /** The whole-run figures, shared by --json's report and --jsonl's last line. */
+    private static ObjectNode summaryJson(ObjectNode root, FetchSummary s, DemoServerStatistics server) {
         root.put("requests", s.requests());
         root.put("answered", s.answered());
         root.put("ok", s.ok());
@@ -353,18 +384,22 @@ public final class FetchCommand implements Callable<Integer> {
             demo.put("maxInFlight", server.maxInFlight());
             demo.put("injectedErrors", server.injectedErrors());
         }
-        ArrayNode failures = root.putArray("failures");
-        for (FetchResult r : results.stream().sorted(Comparator.comparingLong(FetchResult::index)).toList()) {
-            if (!r.answered()) {
-                failures.addObject()
-                        .put("index", r.index())
-                        .put("url", r.url())
-                        .put("errorKind", r.errorKind().name())
-                        .put("errorMessage", r.errorMessage())
-                        .put("attempts", r.attempts());
-            }
+        return root;
+    }
+
+    /**
+     * One result: {@code index, url, status, bytes} or {@code index, url, errorKind, errorMessage}, then
+     * {@code latencyMillis, attempts}; a --jsonl line (with {@code "type": "result"}) or a --json failure.
+     */
+    private static ObjectNode resultJson(ObjectMapper mapper, FetchResult r) {
+        ObjectNode node = mapper.createObjectNode().put("type", "result").put("index", r.index()).put("url", r.url());
+        if (r.answered()) {
+            node.put("status", r.status()).put("bytes", r.bytes());
         }
-        return mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root);
+        else {
+            node.put("errorKind", r.errorKind().name()).put("errorMessage", r.errorMessage());
+        }
+        return node.put("latencyMillis", ms(r.latency())).put("attempts", r.attempts());
     }
 
     private static double ms(Duration d) {

@@ -1,17 +1,24 @@
 package io.github.reactorasyncio.http;
 
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 
+import org.HdrHistogram.Histogram;
+
 /**
- * What a batch came to: counts, a status histogram, errors by kind, latency percentiles and throughput. Built
- * from the results once the batch is over ({@link #of}); immutable.
+ * What a batch came to: counts, a status histogram, errors by kind, latency percentiles and throughput; immutable.
+ * Built incrementally by a {@link Builder} that sees each result as it arrives and keeps counters and a latency
+ * histogram, never the results, so summarizing ten million URLs takes the memory of summarizing ten
+ * ({@link #builder()}; {@link #of} for a collection at hand).
+ *
+ * <p>Percentiles come from an <a href="https://github.com/HdrHistogram/HdrHistogram">HdrHistogram</a> with three
+ * significant digits: each is the middle of the histogram bucket holding the nearest-rank value, within 0.05 %
+ * of it (exact below 2 µs). This package's optional dependency {@code org.hdrhistogram:HdrHistogram} must be on
+ * the class path.
  *
  * @param requests          results counted (one per input URL)
  * @param answered          results with a status (any status)
@@ -56,47 +63,26 @@ public record FetchSummary(long requests, long answered, long ok, Map<Integer, L
      * Summarizes {@code results} of a batch that ran with {@code limit} for {@code elapsed}. Latency percentiles
      * and bytes are taken over the answered results only.
      *
-     * @param results     every result of the batch; not null
+     * @param results     every result of the batch, read once; not null
      * @param limit       the concurrency limit the batch ran with, reported as is
      * @param maxInFlight the most requests in flight at once, reported as is
      * @param elapsed     the batch's wall time; not null
      * @return the summary
      * @throws NullPointerException if {@code results} or {@code elapsed} is null
      */
-    public static FetchSummary of(Collection<FetchResult> results, int limit, int maxInFlight, Duration elapsed) {
+    public static FetchSummary of(Iterable<FetchResult> results, int limit, int maxInFlight, Duration elapsed) {
         Objects.requireNonNull(results, "results");
-        Objects.requireNonNull(elapsed, "elapsed");
-        Map<Integer, Long> statuses = new TreeMap<>();
-        Map<FetchErrorKind, Long> errors = new EnumMap<>(FetchErrorKind.class);
-        long ok = 0;
-        long bytes = 0;
-        long[] latencies = new long[results.size()];
-        int answered = 0;
-        for (FetchResult r : results) {
-            if (r.answered()) {
-                statuses.merge(r.status(), 1L, Long::sum);
-                latencies[answered++] = r.latency().toNanos();
-                bytes += r.bytes();
-                if (r.successful()) {
-                    ok++;
-                }
-            }
-            else {
-                errors.merge(r.errorKind(), 1L, Long::sum);
-            }
-        }
-        Arrays.sort(latencies, 0, answered);
-        return new FetchSummary(results.size(), answered, ok, statuses, errors, limit, maxInFlight, elapsed, bytes,
-                percentile(latencies, answered, 50), percentile(latencies, answered, 90),
-                percentile(latencies, answered, 99));
+        Builder builder = builder();
+        results.forEach(builder::add);
+        return builder.build(limit, maxInFlight, elapsed);
     }
 
-    private static Duration percentile(long[] sorted, int n, int p) {
-        if (n == 0) {
-            return Duration.ZERO;
-        }
-        int rank = (int) Math.ceil(p / 100.0 * n);
-        return Duration.ofNanos(sorted[Math.max(0, rank - 1)]);
+    /**
+     * An empty builder: {@code fetcher.fetchAll(urls).doOnNext(builder::add)} summarizes a batch while its results
+     * stream past.
+     */
+    public static Builder builder() {
+        return new Builder();
     }
 
     /**
@@ -116,5 +102,52 @@ public record FetchSummary(long requests, long answered, long ok, Map<Integer, L
     public double requestsPerSecond() {
         double seconds = elapsed.toNanos() / 1e9;
         return seconds <= 0 ? 0 : requests / seconds;
+    }
+
+    /**
+     * Counts results as they arrive, in memory independent of their number: counters, a map per status and per
+     * error kind, and a latency histogram of a few tens of kilobytes. Not thread-safe: add from one thread at a
+     * time, as a Flux's {@code onNext} calls are.
+     */
+    public static final class Builder {
+        private final Map<Integer, Long> statuses = new TreeMap<>();
+        private final Map<FetchErrorKind, Long> errors = new EnumMap<>(FetchErrorKind.class);
+        // Nanoseconds, three significant digits, growing its range as needed (a few tens of KB for hours).
+        private final Histogram latencies = new Histogram(3);
+        private long requests;
+        private long ok;
+        private long bytes;
+
+        private Builder() {
+        }
+
+        /** Counts one result. */
+        public Builder add(FetchResult result) {
+            requests++;
+            if (result.answered()) {
+                statuses.merge(result.status(), 1L, Long::sum);
+                latencies.recordValue(result.latency().toNanos());
+                bytes += result.bytes();
+                if (result.successful()) {
+                    ok++;
+                }
+            }
+            else {
+                errors.merge(result.errorKind(), 1L, Long::sum);
+            }
+            return this;
+        }
+
+        /** The summary of every result added so far, for a batch that ran with {@code limit} for {@code elapsed}. */
+        public FetchSummary build(int limit, int maxInFlight, Duration elapsed) {
+            Objects.requireNonNull(elapsed, "elapsed");
+            return new FetchSummary(requests, latencies.getTotalCount(), ok, statuses, errors, limit, maxInFlight,
+                    elapsed, bytes, percentile(50), percentile(90), percentile(99));
+        }
+
+        private Duration percentile(double p) {
+            return latencies.getTotalCount() == 0 ? Duration.ZERO
+                    : Duration.ofNanos(latencies.medianEquivalentValue(latencies.getValueAtPercentile(p)));
+        }
     }
 }

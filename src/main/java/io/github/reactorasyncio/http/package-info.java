@@ -15,7 +15,9 @@
  *       {@link io.github.reactorasyncio.http.FetchErrorKind} with a message. A batch never fails because of a
  *       URL (asyncio's {@code return_exceptions=True}).</li>
  *   <li>{@link io.github.reactorasyncio.http.FetchSummary} condenses a batch's results (histogram, errors by
- *       kind, percentiles); {@link io.github.reactorasyncio.http.FetchStatistics} is the fetcher's live counters,
+ *       kind, percentiles), built while they stream past in memory independent of their number (an
+ *       HdrHistogram for latencies: optional dependency {@code org.hdrhistogram:HdrHistogram});
+ *       {@link io.github.reactorasyncio.http.FetchStatistics} is the fetcher's live counters,
  *       including the most requests it ever had in flight.</li>
  * </ul>
  * The {@code fetch} command line and its embedded demo server live apart, in package

@@ -1,6 +1,7 @@
 package io.github.reactorasyncio.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.File;
@@ -15,6 +16,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -161,6 +166,166 @@ class FetchCommandTest {
         Run run = run("--urls-file", file.toString(), "-q", server.url("/item/3"));
         assertThat(run.code()).isZero();
         assertThat(run.out()).contains("requests       3");
+    }
+
+    @Test
+    void jsonLinesGiveOneObjectPerResultThenTheSummary() {
+        Run run = run("--jsonl", "-q", server.url("/item/1"), "http://nonexistent.invalid/", server.url("/status/404"));
+        assertThat(run.code()).isEqualTo(1);
+        List<JsonNode> lines = run.out().lines().map(JsonMapper.builder().build()::readTree).toList();
+        assertThat(lines).hasSize(4);
+        assertThat(lines.subList(0, 3)).allSatisfy(l -> assertThat(l.get("type").asString()).isEqualTo("result"));
+        assertThat(lines.subList(0, 3).stream().map(l -> l.get("index").asInt() + " " + (l.has("status")
+                ? l.get("status").asInt() : l.get("errorKind").asString()))).containsExactlyInAnyOrder("0 200",
+                "1 UNKNOWN_HOST", "2 404");
+        JsonNode summary = lines.get(3);
+        assertThat(summary.get("type").asString()).isEqualTo("summary");
+        assertThat(summary.get("requests").asLong()).isEqualTo(3);
+        assertThat(summary.get("errors").get("UNKNOWN_HOST").asLong()).isEqualTo(1);
+        assertThat(summary.has("failures")).isFalse();
+        assertUsageError(run("--json", "--jsonl"),
+                "fetch: --json and --jsonl are two forms of the same output: choose one (see fetch --help)");
+    }
+
+    /** --json lists the first failures by input position, a bounded number, and counts the others. */
+    @Test
+    void theJsonFailureListIsCapped() throws IOException {
+        int port;
+        try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = closed.getLocalPort();
+        }
+        int count = FetchCommand.JSON_FAILURES_LISTED + 30;
+        Run run = runWithStdin("http://127.0.0.1:" + port + "/\n", "--json", "-q", "--urls-file", "-", "--repeat",
+                Integer.toString(count), "-c", "20");
+        assertThat(run.code()).isEqualTo(1);
+        JsonNode json = JsonMapper.builder().build().readTree(run.out());
+        assertThat(json.get("failed").asLong()).isEqualTo(count);
+        assertThat(json.get("failures").size()).isEqualTo(FetchCommand.JSON_FAILURES_LISTED);
+        assertThat(json.get("failuresNotListed").asLong()).isEqualTo(30);
+        List<Integer> indexes = new ArrayList<>();
+        json.get("failures").forEach(f -> indexes.add(f.get("index").asInt()));
+        assertThat(indexes).isEqualTo(IntStream.range(0, FetchCommand.JSON_FAILURES_LISTED).boxed().toList());
+    }
+
+    @Test
+    void aByteOrderMarkStartingTheUrlFileIsNotPartOfTheFirstUrl(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("urls.txt"), "\uFEFF" + server.url("/item/1") + "\n");
+        Run run = run("--urls-file", file.toString(), "-q");
+        assertThat(run.code()).isZero();
+        assertThat(run.out()).contains("answered       1 (2xx: 1)");
+    }
+
+    @Test
+    void aBinaryUrlFileIsCalledWhatItIs(@TempDir Path dir) throws IOException {
+        Path file = Files.write(dir.resolve("urls.gz"), new byte[] {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, 3});
+        assertUsageError(run("--urls-file", file.toString()), "fetch: cannot read --urls-file " + file
+                + ": line 1 is not UTF-8 text: is this a binary file? (want one URL per line, UTF-8) (see fetch --help)");
+    }
+
+    /**
+     * stdout carries results alone. The JVM runs with the test class path, where Logback would print Reactor
+     * Netty's per-request warnings on stdout: against a server that does not speak HTTP and a closed port, every
+     * line of --jsonl still parses, and so does --json as a whole.
+     */
+    @Test
+    void stdoutIsOnlyResultsAgainstHostileServers() throws IOException, InterruptedException {
+        try (NotHttpServer hostile = new NotHttpServer()) {
+            int closedPort;
+            try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                closedPort = closed.getLocalPort();
+            }
+            String[] urls = {"http://127.0.0.1:" + hostile.port() + "/", "http://127.0.0.1:" + closedPort + "/",
+                    server.url("/item/1")};
+            List<String> args = new ArrayList<>(List.of("--repeat", "10", "--timeout", "2s"));
+            args.addAll(List.of(urls));
+
+            Main jsonl = runMainCapturing(concat(args, "--jsonl"));
+            assertThat(jsonl.code()).isEqualTo(1);
+            List<JsonNode> lines = jsonl.out().lines().map(JsonMapper.builder().build()::readTree).toList();
+            assertThat(lines).hasSize(31);
+            assertThat(lines.get(30).get("type").asString()).isEqualTo("summary");
+            assertThat(lines.get(30).get("requests").asLong()).isEqualTo(30);
+
+            Main json = runMainCapturing(concat(args, "--json"));
+            assertThat(JsonMapper.builder().build().readTree(json.out()).get("requests").asLong()).isEqualTo(30);
+        }
+    }
+
+    /** jq, the tool a JSON Lines user pipes into, reads the output. CI installs jq (.ci/run): there it must run. */
+    @Test
+    void jsonLinesPipeIntoJq() throws IOException, InterruptedException {
+        boolean haveJq = new ProcessBuilder("sh", "-c", "command -v jq").start().waitFor() == 0;
+        assumeTrue(haveJq || "true".equals(System.getenv("CI")), "jq is not installed (and this is not CI)");
+        assertThat(haveJq).as("jq is installed (.ci/run installs it)").isTrue();
+        Path output = Files.createTempFile("fetch", ".jsonl");
+        List<String> args = new ArrayList<>(List.of("--jsonl", "-q", "--count", "25", "--demo-latency", "1ms"));
+        Main fetch = runMainCapturing(args);
+        Files.writeString(output, fetch.out());
+        Process jq = new ProcessBuilder("jq", "-e", "-s",
+                "(map(select(.type == \"result\" and .status == 200)) | length) == 25 and last.type == \"summary\" "
+                        + "and last.ok == 25").redirectInput(output.toFile()).redirectErrorStream(true).start();
+        String verdict = new String(jq.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertThat(jq.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(verdict).isEqualTo("true");
+        assertThat(jq.exitValue()).isZero();
+        Files.delete(output);
+    }
+
+    private static List<String> concat(List<String> args, String more) {
+        List<String> all = new ArrayList<>(args);
+        all.add(0, more);
+        all.add(0, "-q");
+        return all;
+    }
+
+    record Main(int code, String out) {
+    }
+
+    /** main in its own JVM on the test class path; stdout captured alone (stderr discarded). */
+    static Main runMainCapturing(List<String> args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), FetchCommand.class.getName()));
+        command.addAll(args);
+        Path out = Files.createTempFile("fetch-stdout", ".txt");
+        Process process = new ProcessBuilder(command).redirectOutput(out.toFile())
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("the JVM exits on its own").isTrue();
+        String stdout = Files.readString(out);
+        Files.delete(out);
+        return new Main(process.exitValue(), stdout);
+    }
+
+    /** Accepts connections and answers each request with bytes that are not HTTP, then closes. */
+    static final class NotHttpServer implements AutoCloseable {
+        private final ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        private final Thread acceptor = new Thread(this::serve, "not-http");
+
+        NotHttpServer() throws IOException {
+            acceptor.setDaemon(true);
+            acceptor.start();
+        }
+
+        int port() {
+            return socket.getLocalPort();
+        }
+
+        private void serve() {
+            while (!socket.isClosed()) {
+                try (Socket client = socket.accept()) {
+                    client.getInputStream().read(new byte[4096]);
+                    client.getOutputStream().write("\0\1 not http\n\n".repeat(20).getBytes(StandardCharsets.ISO_8859_1));
+                }
+                catch (IOException closedOrReset) {
+                    // the next accept tells which
+                }
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
     }
 
     /** The real entry point in its own JVM: the exit code reaches the process and the JVM does not linger. */
