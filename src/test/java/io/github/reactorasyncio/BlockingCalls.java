@@ -26,6 +26,11 @@ public final class BlockingCalls implements BlockHoundIntegration {
     @Override
     public void applyTo(BlockHound.Builder builder) {
         installed = true;
+        // Jackson builds a deserializer once per type under a ReentrantLock, on whichever thread first decodes that
+        // type (a Netty event loop in the WebFlux tests): a one-time, uncontended wait outside this library, the
+        // kind of false positive BlockHound's own docs tell users to allow. Serializers take no lock.
+        builder.allowBlockingCallsInside("tools.jackson.databind.deser.DeserializerCache",
+                "_createAndCacheValueDeserializer");
         builder.blockingMethodCallback(method -> {
             record(method);
             throw new BlockingOperationError(method);
