@@ -10,8 +10,8 @@
 # Reduced passes (environment): FANOUT_SCENARIOS="instant-20k-k100 delay50ms-10k-k1000" runs only those;
 # FANOUT_CLIENTS="fetcher bare" only those clients, in that order ("fetcher-lean", the fetcher with bare's feature
 # set, is not in the default list); a Reactor Netty client with a suffix runs on one transport: fetcher@nio,
-# bare@epoll, fetcher@io_uring (without a suffix: Reactor Netty's choice, io_uring when it loads, else epoll, else
-# NIO); FANOUT_EXTRAS=0 skips wrk and the cold runs;
+# bare@epoll, fetcher@io_uring (without a suffix: epoll, as the fetch command, NIO where it cannot load);
+# FANOUT_EXTRAS=0 skips wrk and the cold runs;
 # FANOUT_BEFORE_CLASSES=dir adds client "fetcher-before": the same driver with an older build's target/classes
 # first on the class path, so a change is measured side by side with its base in one run.
 #
@@ -114,14 +114,21 @@ if wanted "$CLIENTS" vertx; then
   VERTX_CP=$OUT/vertx-classes:$(cat "$OUT/vertx-cp.txt")
 fi
 
-# transport_args TRANSPORT: JVM flags and class path for a Reactor Netty client pinned to one transport (Reactor Netty
-# takes io_uring over epoll over NIO, the first whose native library loads; noNative makes both fail to load).
+# transport_args TRANSPORT: JVM flags and class path for a Reactor Netty client pinned to one transport. The project
+# ships epoll (what the fetch command runs on); io_uring, which Reactor Netty prefers when it loads, is added here
+# only, from the same Netty version; noNative makes every native library fail to load, hence NIO.
+NETTY_VERSION=$(tr ':' '\n' <<< "$CP" | sed -n 's|.*/netty-transport-classes-epoll-\(.*\)\.jar$|\1|p')
 transport_args() {
   case $1 in
-    "") echo "-cp $CP" ;;
+    ""|epoll) echo "-cp $CP" ;;
     nio) echo "-Dio.netty.transport.noNative=true -cp $CP" ;;
-    epoll) echo "-cp $(tr ':' '\n' <<< "$CP" | grep -v io_uring | paste -sd:)" ;;
-    io_uring) echo "-cp $(tr ':' '\n' <<< "$CP" | grep -v -- '-epoll-' | paste -sd:)" ;;
+    io_uring)
+      if [ ! -d "$OUT/io_uring" ]; then
+        for a in netty-transport-classes-io_uring:$NETTY_VERSION netty-transport-native-io_uring:$NETTY_VERSION:jar:linux-x86_64; do
+          mvn -q dependency:copy -Dartifact="io.netty:$a" -DoutputDirectory="$OUT/io_uring" >/dev/null
+        done
+      fi
+      echo "-cp $(ls "$OUT"/io_uring/*.jar | paste -sd:):$(tr ':' '\n' <<< "$CP" | grep -v -- '-epoll-' | paste -sd:)" ;;
     *) echo "unknown transport $1" >&2; return 1 ;;
   esac
 }

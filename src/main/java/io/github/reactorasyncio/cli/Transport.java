@@ -9,14 +9,14 @@ import reactor.netty.resources.LoopResources;
  * Which Netty transport the fetcher's connections use, as Reactor Netty decides it for every {@code HttpClient}
  * without loop resources of its own (the fetcher's): io_uring if its native library loads, else epoll, else kqueue,
  * else NIO; NIO alone with {@code -Dreactor.netty.native=false}. The {@code fetch} command ships the Linux x86-64
- * epoll and io_uring libraries (optional dependencies of this artifact); anywhere they cannot load it runs on NIO.
+ * epoll library (an optional dependency of this artifact); anywhere it cannot load it runs on NIO.
  */
 final class Transport {
 
     private Transport() {
     }
 
-    /** For example {@code "io_uring (IoUringSocketChannel)"} or {@code "nio (NioSocketChannel)"}. */
+    /** For example {@code "epoll (EpollSocketChannel)"} or {@code "nio (NioSocketChannel)"}. */
     static String describe() {
         LoopResources loops = HttpResources.get();
         Class<? extends Channel> channel = loops.onChannelClass(SocketChannel.class,

@@ -20,15 +20,15 @@ import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 
 /**
- * The fetch command's transport (issue 16): io_uring from the optional native library this build ships for Linux
- * x86-64, NIO where no native library loads, and {@code --verbose} says which. Linux x86-64 with io_uring allowed,
- * as this build's machine and CI are.
+ * The fetch command's transport (issue 16): epoll from the optional native library this build ships for Linux
+ * x86-64, NIO where no native library loads, and {@code --verbose} says which. Runs on Linux x86-64, as this build's
+ * machine and CI do.
  */
 class TransportTest {
 
     @Test
     @Timeout(30)
-    void theFetchersConnectionsRunOnTheNativeTransportThatVerboseNames() {
+    void theFetchersConnectionsRunOnEpollAndVerboseSaysSo() {
         DisposableServer server = HttpServer.create().host("127.0.0.1").port(0)
                 .route(routes -> routes.get("/", (request, response) -> response.sendString(Mono.just("ok"))))
                 .bindNow();
@@ -37,8 +37,8 @@ class TransportTest {
                     .map(result -> Thread.currentThread().getName())
                     .collectList().block();
 
-            assertThat(Transport.describe()).isEqualTo("io_uring (IoUringSocketChannel)");
-            assertThat(threads).hasSize(4).allMatch(name -> name.startsWith("reactor-http-io_uring-"), "an io_uring loop");
+            assertThat(Transport.describe()).isEqualTo("epoll (EpollSocketChannel)");
+            assertThat(threads).hasSize(4).allMatch(name -> name.startsWith("reactor-http-epoll-"), "an epoll loop");
         }
         finally {
             server.disposeNow();
@@ -49,13 +49,13 @@ class TransportTest {
                 new ByteArrayInputStream(new byte[0]), "--verbose", "-q", "--count", "3", "--demo-latency", "0ms",
                 "--demo-jitter", "0ms");
         assertThat(code).isZero();
-        assertThat(err.toString()).startsWith("fetch: transport io_uring (IoUringSocketChannel)\n");
+        assertThat(err.toString()).startsWith("fetch: transport epoll (EpollSocketChannel)\n");
     }
 
     @Test
     @Timeout(60)
     void withoutANativeLibraryTheCommandFallsBackToNio() throws Exception {
-        // io.netty.transport.noNative makes Epoll and IoUring report unavailable, as when their library cannot load.
+        // io.netty.transport.noNative makes Epoll report unavailable, as when their library cannot load.
         Process java = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dio.netty.transport.noNative=true", "-cp", System.getProperty("java.class.path"),
                 FetchCommand.class.getName(), "--verbose", "-q", "--count", "3", "--demo-latency", "0ms",
