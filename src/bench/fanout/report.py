@@ -7,16 +7,20 @@ by = {(r["client"], r["scenario"]): r for r in rows}
 ideal = {"delay50ms-1k-k10": 5.0, "delay50ms-10k-k1000": 0.5}
 
 print("| scenario | client | req/s (median pass; range of the measured passes) | seconds | p50 ms | p99 ms | CPU s (pass) | CPU s (process) | peak RSS MB "
-      "| vs bare Reactor Netty | vs Python seed | vs ideal time |")
-print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+      "| fetcher vs it | vs bare Reactor Netty | vs Python seed | vs ideal time |")
+print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 for r in rows:
     if r["client"] in ("fetch-cold",):
         continue
     s = r["scenario"]
-    bare = by.get(("bare", s))
+    # A client pinned to a transport (bare@epoll) is compared with the fetcher and bare on the same transport.
+    transport = r["client"][r["client"].index("@"):] if "@" in r["client"] else ""
+    bare = by.get(("bare" + transport, s))
+    fetcher = by.get(("fetcher" + transport, s))
     py = by.get(("python", s))
     f = lambda v, p=1: "" if v is None else f"{v:.{p}f}"
-    vs_bare = f(r["rps"] / bare["rps"], 2) + "×" if bare and r["client"] != "bare" else ""
+    vs_bare = f(r["rps"] / bare["rps"], 2) + "×" if bare and bare is not r else ""
+    vs_fetcher = f(fetcher["rps"] / r["rps"], 2) + "×" if fetcher and fetcher is not r else ""
     vs_py = f(r["rps"] / py["rps"], 2) + "×" if py and r["client"] != "python" else ""
     vs_ideal = f(r["seconds"] / ideal[s], 2) + "×" if s in ideal and "seconds" in r else ""
     spread = ""
@@ -25,7 +29,7 @@ for r in rows:
                   else f" ({r['rps_min']:.0f}–{r['rps_max']:.0f})")
     print(f"| {s} | {r['client']} | {f(r['rps'], 0)}{spread} | {f(r.get('seconds'), 3)} | {f(r.get('p50_ms'), 2)} "
           f"| {f(r.get('p99_ms'), 2)} | {f(r.get('cpu_s'), 2)} | {f(r.get('process_cpu_s'), 2)} "
-          f"| {f(r.get('peak_rss_mb'), 0)} | {vs_bare} | {vs_py} | {vs_ideal} |")
+          f"| {f(r.get('peak_rss_mb'), 0)} | {vs_fetcher} | {vs_bare} | {vs_py} | {vs_ideal} |")
 print()
 print("Cold one-shot `fetch` command (JVM start to exit):")
 print()

@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
-# Fan-out macro-benchmark (issues 6, 16): this project's fetcher vs bare Reactor Netty flatMap(K) vs the JDK's
-# java.net.http.HttpClient (sendAsync, K in flight) vs the seed's Python
-# program (asyncio.Semaphore + aiohttp), against a local nginx on 127.0.0.1, plus wrk as the machine's ceiling and
-# the cold one-shot `fetch` command. Loopback only; bounded (every client run has a timeout); stops nginx on exit.
+# Fan-out macro-benchmark (issues 6, 16): this project's fetcher vs bare Reactor Netty flatMap(K) vs the JVM peers
+# (the JDK's java.net.http.HttpClient, Apache HttpClient 5 async, OkHttp 5, Vert.x 5 WebClient; K in flight each) vs
+# the seed's Python program (asyncio.Semaphore + aiohttp), against a local nginx on 127.0.0.1, plus wrk as the
+# machine's ceiling and the cold one-shot `fetch` command. Loopback only; bounded (every client run has a timeout);
+# stops nginx on exit. Every client runs in its own process; Vert.x on its own class path (src/bench/fanout/vertx/).
 #
 #   bash src/bench/fanout/run.sh            # from the repository root; needs root for apt-get if tools are missing
 #
 # Reduced passes (environment): FANOUT_SCENARIOS="instant-20k-k100 delay50ms-10k-k1000" runs only those;
-# FANOUT_CLIENTS="fetcher bare" only those clients ("fetcher-lean", the fetcher with bare's feature set, is not in
-# the default list); FANOUT_EXTRAS=0 skips wrk and the cold runs;
+# FANOUT_CLIENTS="fetcher bare" only those clients, in that order ("fetcher-lean", the fetcher with bare's feature
+# set, is not in the default list); a Reactor Netty client with a suffix runs on one transport: fetcher@nio,
+# bare@epoll, fetcher@io_uring (without a suffix: epoll, as the fetch command, NIO where it cannot load);
+# FANOUT_EXTRAS=0 skips wrk and the cold runs;
 # FANOUT_BEFORE_CLASSES=dir adds client "fetcher-before": the same driver with an older build's target/classes
 # first on the class path, so a change is measured side by side with its base in one run.
 #
@@ -98,32 +101,56 @@ r=dict(passes[len(passes)//2]); r.update(client='$client', scenario='$scenario',
 }
 
 SCENARIOS=${FANOUT_SCENARIOS:-"instant-20k-k100 delay50ms-1k-k10 delay50ms-10k-k1000"}
-CLIENTS=${FANOUT_CLIENTS:-"fetcher bare jdk python"}
+CLIENTS=${FANOUT_CLIENTS:-"fetcher bare jdk hc5 okhttp vertx python"}
 if [ -n "${FANOUT_BEFORE_CLASSES:-}" ]; then CLIENTS="fetcher-before $CLIENTS"; fi
 wanted() { [[ " $1 " == *" $2 "* ]]; }
+
+# Vert.x 5.0.7 brings its own Netty (4.2.9): its class path is its pom's, plus the shared protocol, compiled here.
+if wanted "$CLIENTS" vertx; then
+  mvn -q -f "$ROOT/src/bench/fanout/vertx/pom.xml" dependency:build-classpath -Dmdep.outputFile="$OUT/vertx-cp.txt" >/dev/null
+  mkdir -p "$OUT/vertx-classes"
+  javac -d "$OUT/vertx-classes" -cp "$(cat "$OUT/vertx-cp.txt")" \
+      "$ROOT/src/jmh/java/io/github/reactorasyncio/bench/FanoutProtocol.java" "$ROOT/src/bench/fanout/vertx/VertxFanout.java"
+  VERTX_CP=$OUT/vertx-classes:$(cat "$OUT/vertx-cp.txt")
+fi
+
+# transport_args TRANSPORT: JVM flags and class path for a Reactor Netty client pinned to one transport. The project
+# ships epoll (what the fetch command runs on); io_uring, which Reactor Netty prefers when it loads, is added here
+# only, from the same Netty version; noNative makes every native library fail to load, hence NIO.
+NETTY_VERSION=$(tr ':' '\n' <<< "$CP" | sed -n 's|.*/netty-transport-classes-epoll-\(.*\)\.jar$|\1|p')
+transport_args() {
+  case $1 in
+    ""|epoll) echo "-cp $CP" ;;
+    nio) echo "-Dio.netty.transport.noNative=true -cp $CP" ;;
+    io_uring)
+      if [ ! -d "$OUT/io_uring" ]; then
+        for a in netty-transport-classes-io_uring:$NETTY_VERSION netty-transport-native-io_uring:$NETTY_VERSION:jar:linux-x86_64; do
+          mvn -q dependency:copy -Dartifact="io.netty:$a" -DoutputDirectory="$OUT/io_uring" >/dev/null
+        done
+      fi
+      echo "-cp $(ls "$OUT"/io_uring/*.jar | paste -sd:):$(tr ':' '\n' <<< "$CP" | grep -v -- '-epoll-' | paste -sd:)" ;;
+    *) echo "unknown transport $1" >&2; return 1 ;;
+  esac
+}
 
 scenario() {
   local name=$1 path=$2 count=$3 k=$4 PASSES=${5:-$PASSES}
   wanted "$SCENARIOS" "$name" || return 0
-  if wanted "$CLIENTS" fetcher-before; then
-    run fetcher-before "$name" -- java $JAVA_OPTS -cp "$FANOUT_BEFORE_CLASSES:$CP" \
-        io.github.reactorasyncio.bench.FanoutDriver fetcher "$BASE$path" "$count" "$k" "$PASSES"
-  fi
-  if wanted "$CLIENTS" fetcher; then
-    run fetcher "$name" -- java $JAVA_OPTS -cp "$CP" io.github.reactorasyncio.bench.FanoutDriver fetcher "$BASE$path" "$count" "$k" "$PASSES"
-  fi
-  if wanted "$CLIENTS" fetcher-lean; then
-    run fetcher-lean "$name" -- java $JAVA_OPTS -cp "$CP" io.github.reactorasyncio.bench.FanoutDriver fetcher-lean "$BASE$path" "$count" "$k" "$PASSES"
-  fi
-  if wanted "$CLIENTS" bare; then
-    run bare "$name" -- java $JAVA_OPTS -cp "$CP" io.github.reactorasyncio.bench.FanoutDriver bare "$BASE$path" "$count" "$k" "$PASSES"
-  fi
-  if wanted "$CLIENTS" jdk; then
-    run jdk "$name" -- java $JAVA_OPTS -cp "$CP" io.github.reactorasyncio.bench.FanoutDriver jdk "$BASE$path" "$count" "$k" "$PASSES"
-  fi
-  if wanted "$CLIENTS" python; then
-    run python "$name" -- "$PY" "$ROOT/src/bench/fanout/seed_fetch.py" "$BASE$path" "$count" "$k" "$PASSES"
-  fi
+  local client mode transport
+  for client in $CLIENTS; do
+    mode=${client%@*}
+    transport=""
+    [[ $client == *@* ]] && transport=${client#*@}
+    case $mode in
+      python) run python "$name" -- "$PY" "$ROOT/src/bench/fanout/seed_fetch.py" "$BASE$path" "$count" "$k" "$PASSES" ;;
+      vertx) run vertx "$name" -- java $JAVA_OPTS -cp "$VERTX_CP" io.github.reactorasyncio.bench.VertxFanout vertx \
+          "$BASE$path" "$count" "$k" "$PASSES" ;;
+      fetcher-before) run fetcher-before "$name" -- java $JAVA_OPTS -cp "$FANOUT_BEFORE_CLASSES:$CP" \
+          io.github.reactorasyncio.bench.FanoutDriver fetcher "$BASE$path" "$count" "$k" "$PASSES" ;;
+      *) run "$client" "$name" -- java $JAVA_OPTS $(transport_args "$transport") \
+          io.github.reactorasyncio.bench.FanoutDriver "$mode" "$BASE$path" "$count" "$k" "$PASSES" ;;
+    esac
+  done
 }
 
 scenario instant-20k-k100 /instant 20000 100

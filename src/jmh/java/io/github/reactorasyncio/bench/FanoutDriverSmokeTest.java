@@ -39,7 +39,7 @@ class FanoutDriverSmokeTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"fetcher", "fetcher-lean", "bare", "jdk"})
+    @ValueSource(strings = {"fetcher", "fetcher-lean", "bare", "jdk", "hc5", "okhttp"})
     @Timeout(60)
     void everyClientAnswersEveryRequest(String mode) {
         List<String> urls = Collections.nCopies(COUNT, "http://127.0.0.1:" + server.port() + "/instant");

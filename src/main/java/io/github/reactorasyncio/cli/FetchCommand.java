@@ -132,6 +132,9 @@ public final class FetchCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "No progress and no banner on stderr; only the summary.")
     boolean quiet;
 
+    @Option(names = {"-v", "--verbose"}, description = "Also say on stderr which network transport runs.")
+    boolean verbose;
+
     @Option(names = "--count", paramLabel = "N", defaultValue = "1000",
             description = "Demo run only: how many URLs to fetch from the demo server (default: ${DEFAULT-VALUE}).")
     int count;
@@ -195,6 +198,9 @@ public final class FetchCommand implements Callable<Integer> {
         boolean demo = urls.isEmpty() && urlsFile == null;
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (verbose) {
+            err.println("fetch: transport " + Transport.describe());
+        }
         FetchOptions options = FetchOptions.builder()
                 .concurrency(concurrency)
                 .ordered(ordered)
