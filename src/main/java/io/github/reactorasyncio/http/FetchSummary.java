@@ -80,6 +80,8 @@ public record FetchSummary(long requests, long answered, long ok, Map<Integer, L
     /**
      * An empty builder: {@code fetcher.fetchAll(urls).doOnNext(builder::add)} summarizes a batch while its results
      * stream past.
+     *
+     * @return a builder with nothing counted yet
      */
     public static Builder builder() {
         return new Builder();
@@ -121,7 +123,12 @@ public record FetchSummary(long requests, long answered, long ok, Map<Integer, L
         private Builder() {
         }
 
-        /** Counts one result. */
+        /**
+         * Counts one result.
+         *
+         * @param result a result of the batch; not null
+         * @return this builder
+         */
         public Builder add(FetchResult result) {
             requests++;
             if (result.answered()) {
@@ -131,14 +138,21 @@ public record FetchSummary(long requests, long answered, long ok, Map<Integer, L
                 if (result.successful()) {
                     ok++;
                 }
-            }
-            else {
+            } else {
                 errors.merge(result.errorKind(), 1L, Long::sum);
             }
             return this;
         }
 
-        /** The summary of every result added so far, for a batch that ran with {@code limit} for {@code elapsed}. */
+        /**
+         * The summary of every result added so far, for a batch that ran with {@code limit} for {@code elapsed}.
+         *
+         * @param limit       the concurrency limit the batch ran with, reported as is
+         * @param maxInFlight the most requests in flight at once, reported as is
+         * @param elapsed     the batch's wall time; not null
+         * @return the summary; the builder can go on counting
+         * @throws NullPointerException if {@code elapsed} is null
+         */
         public FetchSummary build(int limit, int maxInFlight, Duration elapsed) {
             Objects.requireNonNull(elapsed, "elapsed");
             return new FetchSummary(requests, latencies.getTotalCount(), ok, statuses, errors, limit, maxInFlight,
