@@ -31,6 +31,11 @@ public final class BlockingCalls implements BlockHoundIntegration {
         // kind of false positive BlockHound's own docs tell users to allow. Serializers take no lock.
         builder.allowBlockingCallsInside("tools.jackson.databind.deser.DeserializerCache",
                 "_createAndCacheValueDeserializer");
+        // Netty 4.2's adaptive allocator takes a short internal lock when it grows or frees a magazine, on the event
+        // loop by design; Netty's own BlockHound integration does not list it yet (FetcherLimitTest caught it).
+        builder.allowBlockingCallsInside("io.netty.buffer.AdaptivePoolingAllocator$MagazineGroup",
+                "tryExpandMagazines");
+        builder.allowBlockingCallsInside("io.netty.buffer.AdaptivePoolingAllocator$Magazine", "free");
         builder.blockingMethodCallback(method -> {
             record(method);
             throw new BlockingOperationError(method);
