@@ -451,36 +451,6 @@ class ConditionTest {
 
     // ---------------------------------------------------------------- cancellation under races (issue 12)
 
-    /** Runs each racer on a thread of its own, released together: no racer can starve another of a thread. */
-    static void raceOnDedicatedThreads(Runnable... racers) {
-        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(racers.length);
-        List<Thread> threads = new java.util.ArrayList<>();
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        for (Runnable racer : racers) {
-            Thread t = new Thread(() -> {
-                try {
-                    start.await();
-                    racer.run();
-                } catch (Throwable e) {
-                    failure.compareAndSet(null, e);
-                }
-            }, "racer");
-            t.start();
-            threads.add(t);
-        }
-        for (Thread t : threads) {
-            try {
-                t.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
-        if (failure.get() != null) {
-            throw new AssertionError("a racer failed", failure.get());
-        }
-    }
-
     @Test
     void anAwaitCancelledWhileItsSignalIsDeliveredNeverLeavesTheLockWithAParkedWaiter() {
         // Issue 12, defect 1: the cancel of firstWithSignal(await, other) racing the signal's re-acquire once
@@ -494,7 +464,7 @@ class ConditionTest {
                                     refused -> Mono.empty()))
                     .doFinally(signal -> ended.tryEmitEmpty())
                     .subscribe();
-            raceOnDedicatedThreads(
+            io.github.reactorasyncio.DedicatedRace.race(
                     () -> condition.withLock(condition::signal).block(Duration.ofSeconds(5)),
                     other::tryEmitEmpty);
             String state = "round " + round + ": " + condition + ", " + condition.lock();

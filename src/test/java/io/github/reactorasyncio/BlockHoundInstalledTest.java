@@ -1,10 +1,9 @@
-package io.github.reactorasyncio.task;
+package io.github.reactorasyncio;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 
-import io.github.reactorasyncio.BlockingCalls;
 import org.junit.jupiter.api.Test;
 import reactor.blockhound.BlockingOperationError;
 import reactor.core.publisher.Mono;
@@ -12,7 +11,7 @@ import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
 
 /**
- * The task suite runs under BlockHound (blockhound-junit-platform installs it before the first test, with our
+ * The whole test suite (sync, task and the rest) runs under BlockHound (blockhound-junit-platform installs it before the first test, with our
  * {@link BlockingCalls} integration): a blocking call on a non-blocking thread fails, so every test of this
  * package that runs a primitive on {@code parallel()} or {@code single()} proves it does not block.
  */
