@@ -59,4 +59,15 @@ class GatherStructuredTest {
         assertThat(works.cancelled).hasValue(1);
         assertThat(works.finished).hasValue(0);
     }
+
+    @Test
+    void aConditionAwaitCancelledWithASiblingHasItsLockBackBeforeTheGatherFails() {
+        // Issue 12, defect 2 (a): the failure is signalled once the cancelled sibling's await holds its lock again.
+        BusyCondition scene = new BusyCondition();
+        assertThat(scene.run(await -> Asyncio.<Object>gatherStructured(await.then(Mono.just("signalled")),
+                        Mono.delay(seconds(1)).then(Mono.error(new IllegalStateException("boom"))))
+                .then(Mono.just("gathered"))
+                .onErrorResume(IllegalStateException.class, e -> scene.seen())))
+                .isEqualTo(BusyCondition.AFTER_THE_OTHER_PARTY_LEFT);
+    }
 }

@@ -214,4 +214,17 @@ class TaskGroupTest {
         assertThat(failures).containsExactly(first, second);
         assertThat(TaskGroup.failures(new IllegalStateException("alone"))).hasSize(1);
     }
+
+    @Test
+    void aConditionAwaitCancelledInAChildHasItsLockBackBeforeTheGroupFails() {
+        // Issue 12, defect 2 (a): as asyncio's TaskGroup, the group raises after its cancelled children finished.
+        BusyCondition scene = new BusyCondition();
+        assertThat(scene.run(await -> Asyncio.<String>taskGroup(group -> {
+                    group.spawn(await);
+                    group.spawn(Mono.delay(seconds(1)).then(Mono.error(new IllegalStateException("boom"))));
+                    return Mono.just("grouped");
+                })
+                .onErrorResume(IllegalStateException.class, e -> scene.seen())))
+                .isEqualTo(BusyCondition.AFTER_THE_OTHER_PARTY_LEFT);
+    }
 }
