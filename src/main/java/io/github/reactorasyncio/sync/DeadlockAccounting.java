@@ -14,7 +14,7 @@ import reactor.util.concurrent.Queues;
  * the queue's drain loop calls at its owner points, so the permit engine itself knows nothing of it.
  *
  * <ul>
- *   <li>{@link #closesLockCycle} — a waiter arrived: does it close a cycle of locks? (DETECT fails it unlinked)</li>
+ *   <li>{@link #checkLockCycle} — a waiter was linked: does it close a cycle of locks? (DETECT fails it)</li>
  *   <li>{@link #linked} / {@link #unlinked} — a waiter joined or left the list: count it against each ancestor
  *       holding this queue (nested starvation) and mark the ancestors as waiting on it (lock-cycle walks)</li>
  *   <li>{@link #holderEnded} (any thread) then {@link #forgetEndedHolders} — a holder with descendants queued here
@@ -105,19 +105,18 @@ final class DeadlockAccounting {
     }
 
     /**
-     * Follows a queued Lock waiter: the lock's holder, the lock its queued descendant waits for, that lock's holder,
-     * and so on. Reaching a scope of {@code w}'s own chain means {@code w} closes a cycle. Under DETECT the closer
-     * fails and is not linked.
-     *
-     * @return whether {@code w} was failed
+     * Follows a Lock waiter just linked: the lock's holder, the lock its queued descendant waits for, that lock's
+     * holder, and so on. Reaching a scope of {@code w}'s own chain means {@code w} closes a cycle: reported, and under
+     * DETECT {@code w} is failed and unlinked. Runs after {@code w}'s own edge is published, so two waiters closing
+     * one cycle at the same instant cannot both miss it; both may report it.
      */
-    boolean closesLockCycle(Waiter w) {
+    void checkLockCycle(Waiter w) {
         if (!queue.tracksOwner()) {
-            return false;
+            return;
         }
         PermitScope<?> from = w.parentScope();
         if (from == null) {
-            return false;
+            return;
         }
         StringBuilder path = new StringBuilder("'").append(w.holderName()).append("' waits for Lock '")
                 .append(queue.name).append("'");
@@ -126,33 +125,31 @@ final class DeadlockAccounting {
         for (int hops = 0; hops < 64; hops++) {
             PermitScope<?> holder = lock.owner;
             if (holder == null) {
-                return false;
+                return;
             }
             holders.add(holder.holderName());
             path.append(" held by '").append(holder.holderName()).append("'");
             if (Ownership.isAncestorOrSelf(holder, from)) {
                 if (hops == 0) {
-                    return false; // re-entry into one lock: nested starvation reports it once linked
+                    return; // re-entry into one lock: nested starvation reports it once linked
                 }
                 String message = "Lock cycle: " + path + ". Take locks in one global order (Locks.withAll).";
                 Diagnostics.report(new DeadlockReport("Lock '" + queue.name + "'", queue.policy, List.copyOf(holders),
                         message));
-                if (queue.policy == DeadlockPolicy.DETECT && queue.withdrawUnlinked(w)) {
-                    w.failed(new DeadlockException(message));
-                    return true;
+                if (queue.policy == DeadlockPolicy.DETECT) {
+                    queue.failAll(List.of(w), message);
                 }
-                return false;
+                return;
             }
             PermitScope.HoldRecord held = holder.recordIfAny();
             Waiter next = held == null ? null : held.blockedOn;
             PermitQueue nextLock = next == null ? null : next.linkedIn;
             if (nextLock == null || next.state != Waiter.QUEUED || !nextLock.tracksOwner()) {
-                return false;
+                return;
             }
             lock = nextLock;
             path.append(", which waits for Lock '").append(lock.name).append("'");
         }
-        return false;
     }
 
     /**

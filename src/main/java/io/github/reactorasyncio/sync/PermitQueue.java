@@ -243,19 +243,6 @@ final class PermitQueue {
         drain();
     }
 
-    /**
-     * For the deadlock accounting: withdraws {@code w} before it is linked, as a waiter that may never be granted.
-     *
-     * @return whether {@code w} was still queued (and is now withdrawn, for its caller to fail)
-     */
-    boolean withdrawUnlinked(Waiter w) {
-        if (Waiter.STATE.compareAndSet(w, Waiter.QUEUED, Waiter.WITHDRAWN)) {
-            WAITING.decrementAndGet(this);
-            return true;
-        }
-        return false;
-    }
-
     /** The oldest linked waiter, for the deadlock accounting's walk (drain owner). */
     Waiter head() {
         return head;
@@ -304,8 +291,13 @@ final class PermitQueue {
         for (;;) {
             Waiter w;
             while ((w = arrivals.poll()) != null) {
-                if (w.state == Waiter.QUEUED && (deadlocks == null || !deadlocks.closesLockCycle(w))) {
+                if (w.state == Waiter.QUEUED) {
                     link(w);
+                    if (deadlocks != null) {
+                        // After link, which published w's edge: of two waiters closing one cycle on two queues at
+                        // the same instant, each publishes, then walks; at least one sees the other's edge.
+                        deadlocks.checkLockCycle(w);
+                    }
                 }
             }
             while ((w = withdrawals.poll()) != null) {
