@@ -64,7 +64,10 @@ final class QueueNode<T> extends PermitQueue.Waiter implements Subscription {
     @Override
     public void cancel() {
         disposeTimer();
-        if (withdraw(queue, false)) {
+        if (withdraw(queue, false) || state == WITHDRAWN) {
+            // Withdrawn by us, or by the drain loop failing this waiter (a deadlock) or by its maximum wait: a
+            // subscriber that cancels is owed no error, so the one about to be delivered is not sent (it would reach
+            // Hooks.onErrorDropped, e.g. for the siblings of the first child a nested-starvation failure cancels).
             actual = null;
         } else {
             scope.cancel();
@@ -101,6 +104,9 @@ final class QueueNode<T> extends PermitQueue.Waiter implements Subscription {
 
     @Override
     void fail(Throwable error) {
-        handOverSubscriber().onError(error);
+        CoreSubscriber<? super T> subscriber = handOverSubscriber();
+        if (subscriber != null) {
+            subscriber.onError(error);
+        }
     }
 }

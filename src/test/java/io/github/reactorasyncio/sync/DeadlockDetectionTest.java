@@ -72,6 +72,25 @@ class DeadlockDetectionTest {
     }
 
     @Test
+    void everyFailedChildErrsToItsOwnSubscriberAndNothingReachesTheDroppedHook() {
+        // Issue 14, item 5: the first child's DeadlockException cancels its siblings (flatMap), whose own errors then
+        // went to Hooks.onErrorDropped, an ERROR log with a stack trace each.
+        List<Throwable> dropped = new CopyOnWriteArrayList<>();
+        reactor.core.publisher.Hooks.onErrorDropped(dropped::add);
+        try {
+            StepVerifier.withVirtualTime(() -> parentsAndChildren(
+                            Semaphore.create("pool", 3, DeadlockPolicy.DETECT), 3, 2, new AtomicInteger()))
+                    .expectSubscription()
+                    .thenAwait(Duration.ofMillis(1))
+                    .expectError(DeadlockException.class)
+                    .verify(Duration.ofSeconds(5));
+            assertThat(dropped).isEmpty();
+        } finally {
+            reactor.core.publisher.Hooks.resetOnErrorDropped();
+        }
+    }
+
+    @Test
     void aQueuedChildThatTimesOutStopsCountingAgainstItsParentAtOnce() {
         VirtualTimeScheduler clock = VirtualTimeScheduler.getOrSet();
         try {
