@@ -304,16 +304,26 @@ final class DefaultCondition implements Condition {
 
         @Override
         void settled(boolean held) {
+            resume(finish(), held);
+        }
+
+        /** The deadlock check failed the re-acquire: the error comes out of this await, and so through its scope. */
+        @Override
+        void fail(Throwable error) {
+            int was = finish();
+            if (was == WOKEN || was == TIMED_OUT) {
+                actual.onError(error);
+            } else if (was == CANCELLED_WOKEN) {
+                wakeOldest(1);
+            }
+        }
+
+        /** The reclaim is over: the canceller's join stops waiting, and the phase it ended in is returned. */
+        private int finish() {
             if (JOIN.getAndSet(this, SETTLED) == JOINED) {
                 join.end();
             }
-            for (;;) {
-                int p = phase;
-                if (p == DONE || PHASE.compareAndSet(this, p, DONE)) {
-                    resume(p, held);
-                    return;
-                }
-            }
+            return PHASE.getAndSet(this, DONE);
         }
 
         private void resume(int was, boolean held) {

@@ -592,6 +592,13 @@ final class PermitScope<T> extends Mono<T> implements CoreSubscriber<T>, Subscri
          */
         abstract void settled(boolean held);
 
+        /**
+         * The deadlock check withdrew this re-acquire: the scope will not get its lock back this way. Whoever waits
+         * for the re-acquire ends with {@code error}; the scope stays lent and ends through its work.
+         */
+        @Override
+        abstract void fail(Throwable error);
+
         /** Queues for the lock on the scope's behalf, unless the scope has ended (then settles not held). */
         final void reclaim() {
             // Published before the state is read; endHold CASes the state, then reads this: one of us sees the other.

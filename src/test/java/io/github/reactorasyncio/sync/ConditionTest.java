@@ -573,4 +573,33 @@ class ConditionTest {
         assertThat(deadlocks.sum()).as("false deadlock reports (" + timeouts.sum() + " awaits timed out)").isZero();
         assertNoLeak(condition);
     }
+
+    @Test
+    void aReacquireFailedByTheDeadlockCheckFailsTheAwaitItselfAndItsScopeLetsGo() {
+        // The re-acquire of a timed-out await closes a lock cycle (it waits for B, whose holder waits for A, which
+        // the await's enclosing scope holds). DETECT fails it: the error must come out of the await, through its
+        // scope, not be handed to the scope's downstream behind the scope's back.
+        Lock a = Lock.create("A", DeadlockPolicy.DETECT);
+        Lock b = Lock.create("B", DeadlockPolicy.DETECT);
+        Condition onB = Condition.create(b);
+        AtomicReference<Throwable> seenByAwait = new AtomicReference<>();
+        List<String> log = new CopyOnWriteArrayList<>();
+        StepVerifier.withVirtualTime(() -> {
+                    Mono<String> first = a.withLock(onB.withLock(onB.await(Duration.ofSeconds(2))
+                                    .doOnError(seenByAwait::set)
+                                    .then(Mono.just("first done"))))
+                            .onErrorResume(DeadlockException.class, e -> Mono.just("first failed"));
+                    Mono<String> second = Mono.delay(Duration.ofSeconds(1))
+                            .then(b.withLock(a.withLock(Mono.just("second done"))));
+                    return Mono.zip(first, second, (x, y) -> x + ", " + y);
+                })
+                .thenAwait(Duration.ofSeconds(3))
+                .expectNext("first failed, second done")
+                .verifyComplete();
+        assertThat(seenByAwait.get()).isInstanceOf(DeadlockException.class);
+        assertThat(a.locked()).isFalse();
+        assertThat(b.locked()).isFalse();
+        assertThat(b.waiting()).isZero();
+        assertThat(onB.waiting()).isZero();
+    }
 }
