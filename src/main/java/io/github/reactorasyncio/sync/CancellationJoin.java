@@ -3,7 +3,8 @@ package io.github.reactorasyncio.sync;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
@@ -38,10 +39,19 @@ public final class CancellationJoin {
 
     /** The join this one was opened inside, or null. */
     private final CancellationJoin outer;
+    private static final AtomicIntegerFieldUpdater<CancellationJoin> PENDING =
+            AtomicIntegerFieldUpdater.newUpdater(CancellationJoin.class, "pending");
+    @SuppressWarnings("rawtypes")
+    private static final AtomicReferenceFieldUpdater<CancellationJoin, Queue> WHEN_SETTLED =
+            AtomicReferenceFieldUpdater.newUpdater(CancellationJoin.class, Queue.class, "whenSettled");
+
     /** Cleanups begun and not finished yet. Invariant: never negative. */
-    private final AtomicInteger pending = new AtomicInteger();
-    /** Subscribers of {@link #settled()} waiting for {@link #pending} to reach zero. */
-    private final Queue<Runnable> whenSettled = new ConcurrentLinkedQueue<>();
+    private volatile int pending;
+    /**
+     * Subscribers of {@link #settled()} waiting for {@link #pending} to reach zero; created by the first of them.
+     * Every task opens a join and most are never waited on, so a join costs one small object until then.
+     */
+    private volatile Queue<Runnable> whenSettled;
 
     private CancellationJoin(CancellationJoin outer) {
         this.outer = outer;
@@ -90,6 +100,7 @@ public final class CancellationJoin {
                         actual.onComplete();
                     }
                 };
+                Queue<Runnable> waiting = whenSettled();
                 actual.onSubscribe(new Subscription() {
                     @Override
                     public void request(long n) {
@@ -99,12 +110,12 @@ public final class CancellationJoin {
                     @Override
                     public void cancel() {
                         done.set(true);
-                        whenSettled.remove(complete);
+                        waiting.remove(complete);
                     }
                 });
-                whenSettled.offer(complete);
+                waiting.offer(complete);
                 // Re-checked after publishing: a cleanup that finished meanwhile may have drained before our offer.
-                if (pending.get() == 0) {
+                if (pending == 0) {
                     drain();
                 }
             }
@@ -114,28 +125,39 @@ public final class CancellationJoin {
     /** A cancelled hold starts a cleanup under this join (and every join it is nested in). */
     void begin() {
         for (CancellationJoin j = this; j != null; j = j.outer) {
-            j.pending.incrementAndGet();
+            PENDING.incrementAndGet(j);
         }
     }
 
     /** The cleanup {@link #begin()} announced has finished: the await holds its lock again, or its scope ended. */
     void end() {
         for (CancellationJoin j = this; j != null; j = j.outer) {
-            if (j.pending.decrementAndGet() == 0) {
+            if (PENDING.decrementAndGet(j) == 0) {
                 j.drain();
             }
         }
     }
 
+    @SuppressWarnings("unchecked")
+    private Queue<Runnable> whenSettled() {
+        Queue<Runnable> q = whenSettled;
+        if (q == null) {
+            WHEN_SETTLED.compareAndSet(this, null, new ConcurrentLinkedQueue<Runnable>());
+            q = whenSettled;
+        }
+        return q;
+    }
+
     private void drain() {
+        Queue<Runnable> waiting = whenSettled;
         Runnable r;
-        while (pending.get() == 0 && (r = whenSettled.poll()) != null) {
+        while (waiting != null && pending == 0 && (r = waiting.poll()) != null) {
             r.run();
         }
     }
 
     @Override
     public String toString() {
-        return "CancellationJoin[pending=" + pending.get() + (outer == null ? "" : ", nested") + "]";
+        return "CancellationJoin[pending=" + pending + (outer == null ? "" : ", nested") + "]";
     }
 }
