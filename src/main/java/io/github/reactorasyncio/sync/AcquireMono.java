@@ -36,7 +36,7 @@ final class AcquireMono extends Mono<Permit> {
         actual.onSubscribe(new AcquireWaiter(actual));
     }
 
-    private final class AcquireWaiter extends PermitQueue.Waiter implements Subscription {
+    private final class AcquireWaiter extends Waiter implements Subscription {
         /** The permit went to the subscriber; terminal. */
         private static final int DELIVERED = FIRST_SUBCLASS_STATE;
         /** Cancelled after the grant and before delivery; the permit was released; terminal. */

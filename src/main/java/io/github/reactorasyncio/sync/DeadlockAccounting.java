@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Queue;
 
-import io.github.reactorasyncio.sync.PermitQueue.Waiter;
+import io.github.reactorasyncio.sync.Waiter;
 import reactor.util.concurrent.Queues;
 
 /**
@@ -52,7 +52,7 @@ final class DeadlockAccounting {
     void forgetEndedHolders() {
         PermitScope<?> ended;
         while ((ended = endedHolders.poll()) != null) {
-            PermitScope.HoldRecord r = ended.record();
+            HoldRecord r = ended.record();
             if (!r.endedSeen) {
                 r.endedSeen = true;
                 if (r.countedBlocked) {
@@ -141,7 +141,7 @@ final class DeadlockAccounting {
                 }
                 return;
             }
-            PermitScope.HoldRecord held = holder.recordIfAny();
+            HoldRecord held = holder.recordIfAny();
             Waiter next = held == null ? null : held.blockedOn;
             PermitQueue nextLock = next == null ? null : next.linkedIn;
             if (nextLock == null || next.state != Waiter.QUEUED || !nextLock.tracksOwner()) {
@@ -162,7 +162,7 @@ final class DeadlockAccounting {
         w.linkedIn = queue;
         List<PermitScope<?>> blocking = null;
         for (PermitScope<?> a = w.parentScope(); a != null; a = a.parentScope()) {
-            PermitScope.HoldRecord r = a.record();
+            HoldRecord r = a.record();
             r.blockedOn = w;
             if (a.queue() == queue) {
                 r.queuedDescendants++;
@@ -182,10 +182,10 @@ final class DeadlockAccounting {
     void unlinked(Waiter w) {
         for (PermitScope<?> a = w.parentScope(); a != null; a = a.parentScope()) {
             // A CAS, not a check and a store: another queue's drain may be recording a newer waiter of this scope.
-            PermitScope.HoldRecord.BLOCKED_ON.compareAndSet(a.record(), w, null);
+            HoldRecord.BLOCKED_ON.compareAndSet(a.record(), w, null);
         }
         for (PermitScope<?> a : w.blockingAncestors) {
-            PermitScope.HoldRecord r = a.record();
+            HoldRecord r = a.record();
             r.queuedDescendants--;
             if (r.queuedDescendants == 0 && r.countedBlocked) {
                 r.countedBlocked = false;

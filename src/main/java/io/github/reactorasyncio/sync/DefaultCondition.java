@@ -166,7 +166,7 @@ final class DefaultCondition implements Condition {
 
     /**
      * One await: waits for a signal with the lock lent away, then gets the lock back for its scope as a
-     * {@link PermitScope.Reclaim} in the lock's queue, and only then resumes its subscriber.
+     * {@link Reclaim} in the lock's queue, and only then resumes its subscriber.
      *
      * <pre>
      *   INIT ──start: in the deque, lock lent──► WAITING ──signal──► WOKEN ─────┐
@@ -180,7 +180,7 @@ final class DefaultCondition implements Condition {
      * second re-acquire, so a stale one can never hand the lock to a scope parked in a later await. A signal taken by
      * an await cancelled before it resumed passes to the next waiter once the lock is back, as asyncio does.
      */
-    private final class Await extends PermitScope.Reclaim implements Subscription {
+    private final class Await extends Reclaim implements Subscription {
         private static final int INIT = 0;
         private static final int WAITING = 1;
         private static final int WOKEN = 2;

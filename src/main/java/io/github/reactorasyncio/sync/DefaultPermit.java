@@ -13,7 +13,7 @@ final class DefaultPermit implements Permit {
     private final String holder;
     private final long acquiredAt;
     /** This hold as recorded for {@link Diagnostics#snapshot()}; null unless holder tracking was on at the grant. */
-    private final PermitQueue.TrackedHold trackedHold;
+    private final TrackedHold trackedHold;
     /** 0 while held; set to 1 by exactly one release(). */
     private volatile int released;
     /** Written before {@link #released} is set (by each racing releaser, within nanoseconds of each other). */

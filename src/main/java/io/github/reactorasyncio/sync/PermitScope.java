@@ -18,14 +18,11 @@ import reactor.util.context.Context;
  * holding the permit, and the Mono that {@code withPermit(Mono)} returns.
  *
  * <p><b>Allocation.</b> The uncontended path allocates this object alone. {@code withPermit(Mono)} returns it
- * unclaimed, and its first subscription on the assembling thread runs in it; other subscriptions, and every
- * subscription of {@code withPermit(Flux)}, get a fresh one. What only some holds need lives elsewhere: the queue
- * node ({@link QueueNode}) is allocated when the permit is not free at once, and the {@link HoldRecord} (nested
- * descendants, diagnostics, the work's Context) when something first asks for it. Only the thread that assembled
- * the Mono claims it, with plain stores: a claim by CAS would be a full fence on every call, and a Mono subscribed on
- * another thread (or a second time) simply runs in a fresh scope. Once its subscription has ended,
- * the scope forgets its subscriber, so a {@code withPermit} Mono kept for re-subscription keeps only its work and
- * its primitive reachable.
+ * unclaimed; its first subscription on the assembling thread claims it with plain stores (a CAS would be a full
+ * fence on every call), and any other subscription, like every one of {@code withPermit(Flux)}, runs in a fresh
+ * scope. Only some holds need the queue node ({@link QueueNode}, when the permit is not free at once) and the
+ * {@link HoldRecord} (nested descendants, diagnostics, the work's Context). An ended scope forgets its subscriber,
+ * so a {@code withPermit} Mono kept for re-subscription keeps only its work and its primitive reachable.
  *
  * <p><b>Cancellation.</b> Downstream cancel while queued withdraws the node; after the grant it cancels
  * {@code work} and then releases the permit, once work's {@code cancel()} has returned (a callback of work already
@@ -59,11 +56,11 @@ final class PermitScope<T> extends Mono<T> implements CoreSubscriber<T>, Subscri
     /** Claimed by a subscription that holds no permit yet (taking one, or queued through {@link #node}). */
     private static final int WAITING = 1;
     /** Holds one permit of its own. */
-    private static final int GRANTED = 2;
+    static final int GRANTED = 2;
     /** The permit was returned; terminal. */
     private static final int RELEASED = 3;
     /** A Condition await released the lock on this scope's behalf and has not re-acquired it yet. */
-    private static final int LENT = 4;
+    static final int LENT = 4;
     /** REENTRANT: an ancestor holds a permit of this queue; the work runs under it and nothing is released. */
     private static final int BORROWED = 5;
 
@@ -72,35 +69,8 @@ final class PermitScope<T> extends Mono<T> implements CoreSubscriber<T>, Subscri
     /** A Mono's value released the hold; the onComplete that follows forwards without releasing. */
     private static final byte RELEASED_BY_VALUE = 2;
 
-    /**
-     * Downstream once the subscription has ended. A work may still signal after a cancel (the spec allows it);
-     * those signals go where Reactor's own operators send them: values to {@code Hooks.onNextDropped}, errors to
-     * {@code Hooks.onErrorDropped}, a completion nowhere. Never logged as misuse.
-     */
-    private static final CoreSubscriber<Object> LATE = new CoreSubscriber<>() {
-        @Override
-        public void onSubscribe(Subscription s) {
-            s.cancel();
-        }
-
-        @Override
-        public void onNext(Object value) {
-            Operators.onNextDropped(value, Context.empty());
-        }
-
-        @Override
-        public void onError(Throwable error) {
-            Operators.onErrorDropped(error, Context.empty());
-        }
-
-        @Override
-        public void onComplete() {
-            // nothing is owed for a completion nobody waits for
-        }
-    };
-
     @SuppressWarnings("rawtypes")
-    private static final AtomicIntegerFieldUpdater<PermitScope> STATE =
+    static final AtomicIntegerFieldUpdater<PermitScope> STATE =
             AtomicIntegerFieldUpdater.newUpdater(PermitScope.class, "state");
     @SuppressWarnings("rawtypes")
     private static final AtomicReferenceFieldUpdater<PermitScope, Subscription> UPSTREAM =
@@ -112,7 +82,7 @@ final class PermitScope<T> extends Mono<T> implements CoreSubscriber<T>, Subscri
     private static final AtomicReferenceFieldUpdater<PermitScope, HoldRecord> RECORD =
             AtomicReferenceFieldUpdater.newUpdater(PermitScope.class, HoldRecord.class, "record");
 
-    // Every field is paid for by every uncontended call: seven references, the state and the flags fill 48 bytes.
+    // Every field is paid for by every uncontended call: eight references, the state and the flags fill 56 bytes.
 
     /**
      * Subscribed through {@link CorePublisher#subscribe(CoreSubscriber)}, as Reactor's own operators subscribe their
@@ -121,7 +91,7 @@ final class PermitScope<T> extends Mono<T> implements CoreSubscriber<T>, Subscri
     private final CorePublisher<? extends T> work;
     final Plan plan;
     /** UNCLAIMED → WAITING → GRANTED | BORROWED → RELEASED, with GRANTED ⇄ LENT; a fresh scope starts WAITING. */
-    private volatile int state;
+    volatile int state;
     /**
      * {@link #DOWNSTREAM_OWED}, {@link #RELEASED_BY_VALUE}: written and read only by the thread that subscribes the
      * scope or delivers work's signals, which the Reactive Streams rules serialize.
@@ -129,24 +99,21 @@ final class PermitScope<T> extends Mono<T> implements CoreSubscriber<T>, Subscri
     private byte flags;
     /**
      * Downstream; set at a fast-path grant before anyone else can see the scope, or taken over from the
-     * {@link #node} at a grant after waiting, and replaced by {@link #LATE} once the subscription has ended (a late
-     * signal goes to Reactor's dropped hooks). Null while waiting. Volatile: the thread that ends the subscription
-     * by a cancel is not the one that delivers work's signals; written with ordered stores.
+     * {@link #node} at a grant after waiting, and replaced by {@link LateSubscriber#INSTANCE} once the subscription
+     * has ended (a late signal goes to Reactor's dropped hooks). Null while waiting. Volatile: the thread that ends
+     * the subscription by a cancel is not the one that delivers work's signals; written with ordered stores.
      */
-    private volatile CoreSubscriber<? super T> actual;
+    volatile CoreSubscriber<? super T> actual;
     /**
-     * Before the claim: the thread that assembled this {@code withPermit} Mono (null for a fresh scope), the only
-     * thread that may claim it. From the claim on: the innermost enclosing scope when this one was subscribed (a
-     * {@code PermitScope}), or null; written before anyone can see the scope. One slot for both, as the object
-     * has no room for another field; a thread that reads it unclaimed finds either the assembler or a scope.
+     * The thread that assembled this {@code withPermit} Mono, the only thread that may claim it; null for a fresh
+     * scope and once claimed (a Mono kept for re-subscription does not keep its assembling thread reachable).
      */
-    private Object assemblerOrParent;
+    private Thread assembler;
+    /** The innermost enclosing scope when this one was subscribed, or null; written before anyone can see the scope. */
+    private PermitScope<?> parent;
     /** null until work subscribes us; Operators.cancelledSubscription() once cancelled. */
     volatile Subscription upstream;
-    /**
-     * The queue node, created when the permit was not free at subscription, and downstream's subscription from
-     * then on; null on the fast path.
-     */
+    /** Created when the permit was not free at subscription, downstream's subscription from then on; else null. */
     private volatile QueueNode<T> node;
     /** Created by the first thread that needs one (see {@link HoldRecord}); never replaced. */
     private volatile HoldRecord record;
@@ -156,7 +123,7 @@ final class PermitScope<T> extends Mono<T> implements CoreSubscriber<T>, Subscri
         // fromDirect: what Reactor's operators do with a source, e.g. to restore ThreadLocals around a Mono that
         // is not Reactor's own when automatic context propagation is on; otherwise it is work itself.
         PermitScope<T> unclaimed = new PermitScope<T>(Mono.fromDirect(Names.requireNonNull(work, "work")), plan);
-        unclaimed.assemblerOrParent = Thread.currentThread();
+        unclaimed.assembler = Thread.currentThread();
         return unclaimed;
     }
 
@@ -172,6 +139,7 @@ final class PermitScope<T> extends Mono<T> implements CoreSubscriber<T>, Subscri
 
     /** This scope, marked as claimed without an atomic operation: no other thread claims it (see {@link #subscribe}). */
     private PermitScope<T> claimed() {
+        assembler = null;
         STATE.lazySet(this, WAITING);
         return this;
     }
@@ -179,7 +147,7 @@ final class PermitScope<T> extends Mono<T> implements CoreSubscriber<T>, Subscri
     @Override
     public void subscribe(CoreSubscriber<? super T> actual) {
         // Only the assembling thread claims, so it needs no atomic operation; re-entry sees WAITING.
-        PermitScope<T> scope = assemblerOrParent == Thread.currentThread() && state == UNCLAIMED
+        PermitScope<T> scope = assembler == Thread.currentThread() && state == UNCLAIMED
                 ? claimed() : new PermitScope<T>(work, plan).claimed();
         scope.start(actual);
     }
@@ -190,7 +158,7 @@ final class PermitScope<T> extends Mono<T> implements CoreSubscriber<T>, Subscri
 
     /** Takes the permit or queues for it. */
     private void start(CoreSubscriber<? super T> actual) {
-        this.assemblerOrParent = Ownership.enclosingScope(actual.currentContext());
+        this.parent = Ownership.enclosingScope(actual.currentContext());
         PermitQueue queue = plan.queue;
         if (queue.policy != DeadlockPolicy.REENTRANT && queue.tryAcquire()) {
             // Nobody else has seen this scope yet: no cancel, grant or timeout can race, an ordered store is enough.
@@ -223,7 +191,7 @@ final class PermitScope<T> extends Mono<T> implements CoreSubscriber<T>, Subscri
 
     /** The innermost withPermit/withLock scope this one runs inside, if any. */
     PermitScope<?> parentScope() {
-        return (PermitScope<?>) assemblerOrParent;
+        return parent;
     }
 
     String holderName() {
@@ -405,7 +373,7 @@ final class PermitScope<T> extends Mono<T> implements CoreSubscriber<T>, Subscri
 
     /** The subscription is over: downstream, and with it the caller's objects, need not stay reachable from here. */
     private void forgetSubscriber() {
-        ACTUAL.lazySet(this, LATE);
+        ACTUAL.lazySet(this, LateSubscriber.INSTANCE);
     }
 
     /**
@@ -525,7 +493,7 @@ final class PermitScope<T> extends Mono<T> implements CoreSubscriber<T>, Subscri
     }
 
     /** This scope now holds its own permit: the Lock's owner, and a tracked hold while holder tracking is on. */
-    private void becomeHolder() {
+    void becomeHolder() {
         PermitQueue queue = plan.queue;
         if (queue.tracksOwner()) {
             queue.owner = this;
@@ -574,78 +542,11 @@ final class PermitScope<T> extends Mono<T> implements CoreSubscriber<T>, Subscri
         return state == LENT;
     }
 
-    /**
-     * The one way a lent lock comes back to its scope: a waiter in the lock's own queue, FIFO behind other acquirers,
-     * that on its grant moves the scope from {@code LENT} back to {@code GRANTED}. It settles exactly once: held, or
-     * not (the scope ended first, withdrawing it or giving back the permit it was granted).
-     */
-    abstract static class Reclaim extends PermitQueue.Waiter {
-        final PermitScope<?> scope;
-
-        Reclaim(PermitScope<?> scope) {
-            this.scope = scope;
-        }
-
-        /**
-         * Runs once: {@code held} when the scope owns the lock again, {@code false} when it ended first. On the
-         * thread that decided it (the grant's, or the scope's end).
-         */
-        abstract void settled(boolean held);
-
-        /**
-         * The deadlock check withdrew this re-acquire: the scope will not get its lock back this way. Whoever waits
-         * for the re-acquire ends with {@code error}; the scope stays lent and ends through its work.
-         */
-        @Override
-        abstract void fail(Throwable error);
-
-        /** Queues for the lock on the scope's behalf, unless the scope has ended (then settles not held). */
-        final void reclaim() {
-            // Published before the state is read; endHold CASes the state, then reads this: one of us sees the other.
-            scope.record().reclaim = this;
-            if (scope.state != LENT) {
-                if (withdraw(scope.plan.queue, false)) {
-                    settled(false);
-                }
-                return;
-            }
-            acquireFrom(scope.plan.queue);
-        }
-
-        @Override
-        final void granted() {
-            if (PermitScope.STATE.compareAndSet(scope, LENT, GRANTED)) {
-                scope.becomeHolder();
-                settled(true);
-            } else {
-                scope.plan.queue.release();
-                settled(false);
-            }
-        }
-
-        /** The scope's subscriber: its Context names the holder and the scopes the reclaim runs inside. */
-        @Override
-        final CoreSubscriber<?> subscriber() {
-            return scope.actual;
-        }
-
-        @Override
-        final PermitSource source() {
-            return scope.plan.source;
-        }
-
-        /** The scope's own parent: the scope re-acquires, it is not its own descendant. */
-        @Override
-        final PermitScope<?> parentScope() {
-            return scope.parentScope();
-        }
-    }
-
     /** Whether this scope or its node still references downstream (for tests: it must not once the hold ended). */
     boolean referencesSubscriber() {
         CoreSubscriber<?> subscriber = actual;
         QueueNode<T> waiting = node;
-        return subscriber != null && subscriber != LATE
+        return subscriber != null && subscriber != LateSubscriber.INSTANCE
                 || waiting != null && waiting.actual != null;
     }
 
@@ -667,7 +568,7 @@ final class PermitScope<T> extends Mono<T> implements CoreSubscriber<T>, Subscri
         }
         if (key == Attr.ACTUAL) {
             CoreSubscriber<? super T> subscriber = actual;
-            return subscriber == LATE ? null : subscriber;
+            return subscriber == LateSubscriber.INSTANCE ? null : subscriber;
         }
         if (key == Attr.CANCELLED) {
             return upstream == Operators.cancelledSubscription();
@@ -694,74 +595,4 @@ final class PermitScope<T> extends Mono<T> implements CoreSubscriber<T>, Subscri
         return plan.operatorName() + "[" + STATE_NAMES[state] + "]";
     }
 
-    /**
-     * What every subscription of one {@code withPermit}/{@code withLock} call shares. A primitive keeps one for its
-     * Monos and one for its Fluxes; only a call with a maximum wait makes its own.
-     */
-    static final class Plan {
-        final PermitSource source;
-        final PermitQueue queue;
-        /** null: wait for the permit as long as it takes. */
-        final Duration maxWait;
-        /** Mono work is finished at its value: the permit is released before the value goes downstream. */
-        final boolean releaseOnValue;
-
-        /** {@code withPermit(Semaphore 'fetch')} or {@code withLock(Lock 'm')}: the step name of these holds. */
-        String operatorName() {
-            return ("Lock".equals(queue.kind) ? "withLock(" : "withPermit(") + queue.label() + ")";
-        }
-
-        Plan(PermitSource source, Duration maxWait, boolean releaseOnValue) {
-            this.source = source;
-            this.queue = source.queue;
-            this.maxWait = maxWait;
-            this.releaseOnValue = releaseOnValue;
-        }
-    }
-
-    /**
-     * What a hold needs only when something looks at it: descendants nested in it (the nested-cancel handshake and
-     * the deadlock accounting), holder tracking, and the Context of its work (built the first time work asks).
-     * Created at most once per scope, by whichever thread first needs it.
-     */
-    static final class HoldRecord {
-        @SuppressWarnings("rawtypes")
-        static final AtomicIntegerFieldUpdater<HoldRecord> DESCENDANTS =
-                AtomicIntegerFieldUpdater.newUpdater(HoldRecord.class, "descendants");
-        static final AtomicReferenceFieldUpdater<HoldRecord, PermitQueue.Waiter> BLOCKED_ON =
-                AtomicReferenceFieldUpdater.newUpdater(HoldRecord.class, PermitQueue.Waiter.class, "blockedOn");
-        static final int SUBSCRIBING_MASK = (1 << 29) - 1;
-        static final int PERMIT_OWED = 1 << 29;
-        static final int PERMIT_GIVEN_BACK = 1 << 30;
-
-        /**
-         * Descendant scopes (at any depth) inside {@code work.subscribe} right now, in the bits of
-         * {@link #SUBSCRIBING_MASK}, plus {@link #PERMIT_OWED} once a cancel ended this hold while some were, or
-         * {@link #PERMIT_GIVEN_BACK} once the permit went back that way. Invariant: a cancelled scope's permit goes
-         * back exactly once, and only when no descendant is subscribing. Why: a cancel reaches a descendant whose
-         * grant is racing it on another thread after that thread checked for the cancel, so the descendant's work
-         * may still be starting when our cancel returns; giving our permit back then would let the next holder
-         * overlap with it. A hold that ends by its work's own signal gives the permit back at once: the descendant
-         * that emitted it may be subscribing still, on this very thread, and its work is done.
-         */
-        volatile int descendants;
-        /**
-         * Descendants of this scope queued on this scope's queue. Written by that queue's drain loop only; volatile
-         * because {@link PermitScope#leaveHold()} reads it to decide whether the drain loop must hear of this
-         * hold's end.
-         */
-        volatile int queuedDescendants;
-        /** Drain owner of the scope's queue only: counted in its blocked holders. */
-        boolean countedBlocked;
-        /** Drain owner of the scope's queue only: this hold's end was processed; never counted again. */
-        boolean endedSeen;
-        /** A descendant queued on some primitive (the latest one), for lock-cycle walks; null when none is known. */
-        volatile PermitQueue.Waiter blockedOn;
-        /** This hold as recorded for {@link Diagnostics#snapshot()}; null unless holder tracking was on at the grant. */
-        volatile PermitQueue.TrackedHold trackedHold;
-        /** The Context of the work: the subscriber's, plus the scope; built on first use (most works never ask). */
-        volatile Context context;
-        /** The latest re-acquire of a lock a Condition await lent; withdrawn if the scope ends while lent. */
-        volatile Reclaim reclaim;
-    }
 }

@@ -14,15 +14,15 @@ abstract class PermitSource {
     final String kind;
 
     /** Shared by every {@code withPermit(Mono)}/{@code withLock(Mono)} without a maximum wait. */
-    final PermitScope.Plan monoPlan;
+    final Plan monoPlan;
     /** Shared by every {@code withPermit(Flux)}/{@code withLock(Flux)}. */
-    final PermitScope.Plan fluxPlan;
+    final Plan fluxPlan;
 
     PermitSource(PermitQueue queue, String kind) {
         this.queue = queue;
         this.kind = kind;
-        this.monoPlan = new PermitScope.Plan(this, null, true);
-        this.fluxPlan = new PermitScope.Plan(this, null, false);
+        this.monoPlan = new Plan(this, null, true);
+        this.fluxPlan = new Plan(this, null, false);
     }
 
     public String name() {

@@ -11,7 +11,7 @@ import reactor.core.publisher.Operators;
  * grant) the holder of downstream: a cancel while queued touches this object alone, so cancelling a waiter
  * among a million reaches one object, not two.
  */
-final class QueueNode<T> extends PermitQueue.Waiter implements Subscription {
+final class QueueNode<T> extends Waiter implements Subscription {
     @SuppressWarnings("rawtypes")
     static final AtomicLongFieldUpdater<QueueNode> REQUESTED =
             AtomicLongFieldUpdater.newUpdater(QueueNode.class, "requested");
@@ -76,7 +76,7 @@ final class QueueNode<T> extends PermitQueue.Waiter implements Subscription {
 
     /** REENTRANT borrowing: the node is settled as granted without ever queueing, unless cancelled first. */
     boolean grantWithoutQueueing() {
-        return PermitQueue.Waiter.STATE.compareAndSet(this, PermitQueue.Waiter.INIT, PermitQueue.Waiter.GRANTED);
+        return Waiter.STATE.compareAndSet(this, Waiter.INIT, Waiter.GRANTED);
     }
 
     @Override

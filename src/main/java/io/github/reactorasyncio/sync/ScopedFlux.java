@@ -8,9 +8,9 @@ import reactor.core.publisher.Flux;
 final class ScopedFlux<T> extends Flux<T> implements Scannable {
 
     private final Flux<? extends T> work;
-    private final PermitScope.Plan plan;
+    private final Plan plan;
 
-    ScopedFlux(Flux<? extends T> work, PermitScope.Plan plan) {
+    ScopedFlux(Flux<? extends T> work, Plan plan) {
         // Flux.from: as Reactor's operators treat a source (see PermitScope.mono).
         this.work = Flux.from(Names.requireNonNull(work, "work"));
         this.plan = plan;

@@ -22,7 +22,7 @@ abstract sealed class SemaphoreSupport extends PermitSource implements Semaphore
     @Override
     public <T> Mono<T> withPermit(Mono<T> work, Duration maxWait) {
         Names.requireNonNull(maxWait, "maxWait");
-        return PermitScope.mono(work, new PermitScope.Plan(this, Names.requireNonNegative(maxWait, "maxWait"), true));
+        return PermitScope.mono(work, new Plan(this, Names.requireNonNegative(maxWait, "maxWait"), true));
     }
 
     @Override
