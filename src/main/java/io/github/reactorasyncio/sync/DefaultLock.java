@@ -13,12 +13,12 @@ final class DefaultLock extends PermitSource implements Lock {
 
     @Override
     public <T> Mono<T> withLock(Mono<T> work) {
-        return PermitScope.mono(work, monoPlan);
+        return PermitScope.withLock(work, monoPlan);
     }
 
     @Override
     public <T> Flux<T> withLock(Flux<T> work) {
-        return new ScopedFlux<>(work, fluxPlan);
+        return ScopedFlux.withLock(work, fluxPlan);
     }
 
     @Override

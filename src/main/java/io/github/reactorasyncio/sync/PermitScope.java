@@ -38,9 +38,8 @@ import reactor.util.context.Context;
  * once. The permit is released before the terminal signal is forwarded (for a Mono, before its value), so a
  * downstream that reacts by acquiring again can have it, and downstream work never runs under the permit.
  *
- * <p><b>Maximum wait.</b> With a {@code maxWait}, a timer started when the scope queues withdraws it (as a
- * timeout, counted in {@link SemaphoreStatistics#timedOut()}) and fails downstream; the withdraw CAS decides
- * between grant and timeout, so exactly one of them happens, and a timed-out scope never subscribes {@code work}.
+ * <p><b>Maximum wait.</b> A timer started when the scope queues withdraws it and fails downstream; the withdraw CAS
+ * decides between grant and timeout, so exactly one happens, and a timed-out scope never subscribes {@code work}.
  *
  * <p><b>Fast path.</b> When a permit is free at subscription, the scope takes it before anyone else has seen the
  * scope, so nothing can race the grant: {@code work} is subscribed first and downstream receives its
@@ -118,8 +117,18 @@ final class PermitScope<T> extends Mono<T> implements CoreSubscriber<T>, Subscri
     /** Created by the first thread that needs one (see {@link HoldRecord}); never replaced. */
     private volatile HoldRecord record;
 
-    /** A {@code withPermit(Mono)} / {@code withLock(Mono)}: unclaimed until its first subscription. */
-    static <T> Mono<T> mono(Mono<? extends T> work, Plan plan) {
+    // Each factory calls onAssembly itself, as Reactor's own do: Hooks.onOperatorDebug() names the calling frame.
+    /** A {@code withPermit(Mono)}: unclaimed until its first subscription. */
+    static <T> Mono<T> withPermit(Mono<? extends T> work, Plan plan) {
+        return onAssembly(unclaimed(work, plan));
+    }
+
+    /** A {@code withLock(Mono)}: unclaimed until its first subscription. */
+    static <T> Mono<T> withLock(Mono<? extends T> work, Plan plan) {
+        return onAssembly(unclaimed(work, plan));
+    }
+
+    private static <T> PermitScope<T> unclaimed(Mono<? extends T> work, Plan plan) {
         // fromDirect: what Reactor's operators do with a source, e.g. to restore ThreadLocals around a Mono that
         // is not Reactor's own when automatic context propagation is on; otherwise it is work itself.
         PermitScope<T> unclaimed = new PermitScope<T>(Mono.fromDirect(Names.requireNonNull(work, "work")), plan);
@@ -198,15 +207,12 @@ final class PermitScope<T> extends Mono<T> implements CoreSubscriber<T>, Subscri
         return Ownership.holderName(actual.currentContext());
     }
 
-    /**
-     * The node was settled as granted: this scope now holds one permit ({@code GRANTED}) or runs under an
-     * ancestor's ({@code BORROWED}), and takes over downstream from the node.
-     */
     /** {@link QueueNode#granted()}: the scope now holds a permit of its own. */
     void grantedAfterWaiting(CoreSubscriber<? super T> subscriber) {
         grantedAfterWaiting(subscriber, GRANTED);
     }
 
+    /** The node was settled as granted: the scope holds ({@code GRANTED}) or borrows, and takes over downstream. */
     private void grantedAfterWaiting(CoreSubscriber<? super T> subscriber, int holding) {
         ACTUAL.lazySet(this, subscriber);
         // Ordered store: whoever must see it (a descendant, a canceller that found work's subscription) learns of
@@ -376,11 +382,7 @@ final class PermitScope<T> extends Mono<T> implements CoreSubscriber<T>, Subscri
         ACTUAL.lazySet(this, LateSubscriber.INSTANCE);
     }
 
-    /**
-     * Gives the permit back unless that already happened.
-     *
-     * @return whether this call ended the hold (so the terminal signal is ours to forward)
-     */
+    /** Gives the permit back unless that already happened; true if this call ended the hold (its signal to send). */
     private boolean releaseHold() {
         return endHold(false);
     }

@@ -10,8 +10,18 @@ final class ScopedFlux<T> extends Flux<T> implements Scannable {
     private final Flux<? extends T> work;
     private final Plan plan;
 
-    ScopedFlux(Flux<? extends T> work, Plan plan) {
-        // Flux.from: as Reactor's operators treat a source (see PermitScope.mono).
+    /** A {@code withPermit(Flux)}, seen by the assembly hooks as Reactor's own operators are (see PermitScope). */
+    static <T> Flux<T> withPermit(Flux<? extends T> work, Plan plan) {
+        return onAssembly(new ScopedFlux<>(work, plan));
+    }
+
+    /** A {@code withLock(Flux)}, seen by the assembly hooks as Reactor's own operators are (see PermitScope). */
+    static <T> Flux<T> withLock(Flux<? extends T> work, Plan plan) {
+        return onAssembly(new ScopedFlux<>(work, plan));
+    }
+
+    private ScopedFlux(Flux<? extends T> work, Plan plan) {
+        // Flux.from: as Reactor's operators treat a source (see PermitScope.unclaimed).
         this.work = Flux.from(Names.requireNonNull(work, "work"));
         this.plan = plan;
     }

@@ -16,18 +16,18 @@ abstract sealed class SemaphoreSupport extends PermitSource implements Semaphore
 
     @Override
     public <T> Mono<T> withPermit(Mono<T> work) {
-        return PermitScope.mono(work, monoPlan);
+        return PermitScope.withPermit(work, monoPlan);
     }
 
     @Override
     public <T> Mono<T> withPermit(Mono<T> work, Duration maxWait) {
         Names.requireNonNull(maxWait, "maxWait");
-        return PermitScope.mono(work, new Plan(this, Names.requireNonNegative(maxWait, "maxWait"), true));
+        return PermitScope.withPermit(work, new Plan(this, Names.requireNonNegative(maxWait, "maxWait"), true));
     }
 
     @Override
     public <T> Flux<T> withPermit(Flux<T> work) {
-        return new ScopedFlux<>(work, fluxPlan);
+        return ScopedFlux.withPermit(work, fluxPlan);
     }
 
     @Override

@@ -703,4 +703,36 @@ class SemaphoreTest {
                         s -> assertThat(s.getMessage()).contains("checkpoint ⇢ fetch-user")));
         assertThat(semaphore.availablePermits()).isEqualTo(1);
     }
+
+    /**
+     * With {@code Hooks.onOperatorDebug()} every operator records where it was assembled, and an error's traceback
+     * lists the chain it crossed: {@code withPermit} and {@code withLock} appear there. Reactor names the first frame
+     * outside {@code reactor.core.publisher} as the site, so the line names the library's factory, not its caller.
+     */
+    @Test
+    void withPermitAndWithLockAppearInTheOperatorDebugTraceback() {
+        Semaphore semaphore = Semaphore.create("traced", 1);
+        Lock lock = Lock.create("traced-lock");
+        reactor.core.publisher.Hooks.onOperatorDebug();
+        try {
+            Mono<Object> mono = semaphore.withPermit(Mono.error(new IllegalStateException("bad")));
+            Flux<Object> flux = lock.withLock(Flux.error(new IllegalStateException("bad")));
+            StepVerifier.create(mono).verifyErrorSatisfies(e -> assertThat(traceback(e))
+                    .contains("⇢ io.github.reactorasyncio.sync.PermitScope.withPermit("));
+            StepVerifier.create(flux).verifyErrorSatisfies(e -> assertThat(traceback(e))
+                    .contains("⇢ io.github.reactorasyncio.sync.ScopedFlux.withLock("));
+        } finally {
+            reactor.core.publisher.Hooks.resetOnOperatorDebug();
+        }
+        assertThat(semaphore.availablePermits()).isEqualTo(1);
+        assertThat(lock.locked()).isFalse();
+    }
+
+    private static String traceback(Throwable error) {
+        StringBuilder text = new StringBuilder();
+        for (Throwable suppressed : error.getSuppressed()) {
+            text.append(suppressed.getMessage()).append('\n');
+        }
+        return text.toString();
+    }
 }

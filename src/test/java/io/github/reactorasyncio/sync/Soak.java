@@ -642,11 +642,12 @@ final class Soak {
                         permit.release();
                         return;
                     }
-                    gauge.enter();
+                    Object key = new Object();
+                    gauge.enter(key, "raw " + p);
                     // Whoever claims the end (the work's callback or the cancel) leaves and releases, once, and
                     // the callback steps only after claiming, so the step never outlives the hold.
                     Runnable end = () -> {
-                        gauge.leave();
+                        gauge.leave(key);
                         permit.release();
                         state.set(2);
                     };
