@@ -172,6 +172,8 @@ final class Soak {
         final LongAdder runningOver = new LongAdder();
         final LongAdder entered = new LongAdder();
         volatile long blackhole;
+        /** The primitive's own view at a violation: did it hand out more permits, or did a hold outlive its permit? */
+        volatile java.util.function.Supplier<Object> primitive = () -> "";
 
         Gauge(String name, int capacity) {
             this.name = name;
@@ -196,7 +198,7 @@ final class Soak {
             if (now > capacity) {
                 heldOver.increment();
                 if (overlaps.size() < 3) {
-                    overlaps.add(what + " entered beside " + holders.values());
+                    overlaps.add(what + " entered beside " + holders.values() + " while " + primitive.get());
                 }
             }
         }
@@ -333,6 +335,12 @@ final class Soak {
         conditionGauge = new Gauge("condition-lock", 1);
         outerGauge = new Gauge("outer", 3);
         innerGauge = new Gauge("inner", 2);
+        semGauge.primitive = sem::statistics;
+        boundedGauge.primitive = bounded::statistics;
+        lockGauge.primitive = lock::statistics;
+        conditionGauge.primitive = condition.lock()::statistics;
+        outerGauge.primitive = outer::statistics;
+        innerGauge.primitive = inner::statistics;
         for (Op op : Op.values()) {
             started.put(op, new LongAdder());
         }
@@ -744,11 +752,21 @@ final class Soak {
         }
     }
 
+    /**
+     * Runs {@code action} once; a second caller returns only after the first caller's run has finished. Why: the
+     * work's terminal signal and a cancel reach it on two threads. With a bare flag, the cancel found the leave
+     * claimed by the terminal callback, returned, and the scope gave its permit back while that callback had not
+     * counted the work out yet: the next holder then saw one work too many (a {@code Semaphore(3)} "held by 4"
+     * while the semaphore itself had 3 in use), an artefact of the gauge, not of the engine.
+     */
     private static Runnable once(Runnable action) {
-        AtomicBoolean done = new AtomicBoolean();
+        boolean[] done = {false};
         return () -> {
-            if (done.compareAndSet(false, true)) {
-                action.run();
+            synchronized (done) {
+                if (!done[0]) {
+                    done[0] = true;
+                    action.run();
+                }
             }
         };
     }
