@@ -47,8 +47,8 @@ class BenchmarkSmokeTest {
         }
         assertThat(ran).containsExactlyInAnyOrder(
                 "FastPathBenchmark.bare", "FastPathBenchmark.withPermit", "FastPathBenchmark.resilience4jBulkhead",
-                "FastPathBenchmark.jdkSemaphore",
-                "ContentionBenchmark.withPermit", "ContentionBenchmark.flatMapBaseline",
+                "FastPathBenchmark.jdkSemaphore", "FastPathBenchmark.reactorPool",
+                "ContentionBenchmark.withPermit", "ContentionBenchmark.reactorPool", "ContentionBenchmark.flatMapBaseline",
                 "ContentionBenchmark.flatMapUnlimitedControl",
                 "BlockingPeersBenchmark.resilience4jBulkhead", "BlockingPeersBenchmark.jdkFairSemaphore",
                 "PingPongBenchmark.withPermitSameThread", "PingPongBenchmark.withPermitAcrossThreads",
@@ -57,9 +57,9 @@ class BenchmarkSmokeTest {
                 "CancellationStormBenchmark.cancel", "CancellationStormBenchmark.touchBaseline",
                 "DeadlockPolicyBenchmark.uncontended", "DeadlockPolicyBenchmark.uncontendedContextual",
                 "DeadlockPolicyBenchmark.contended");
-        // The contention grid ran every cell: 3 permits x 3 subscriber counts x 2 thread counts, three variants.
+        // The contention grid ran every cell: 3 permits x 3 subscriber counts x 2 thread counts, four variants.
         assertThat(results).filteredOn(r -> r.getParams().getBenchmark().contains(".ContentionBenchmark."))
-                .hasSize(54);
+                .hasSize(72);
     }
 
     @Test

@@ -17,6 +17,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
+import reactor.pool.InstrumentedPool;
 
 /**
  * Issue #2, the non-blocking half of the contention grid: {@value #ITEMS} items, each doing a little CPU work
@@ -46,6 +47,7 @@ public class ContentionBenchmark {
 
     private Scheduler scheduler;
     private Semaphore semaphore;
+    private InstrumentedPool<Object> pool;
     private int concurrency;
 
     static int concurrency(String subscribers, int permits) {
@@ -61,11 +63,13 @@ public class ContentionBenchmark {
     public void setUp() {
         scheduler = Schedulers.newParallel("contention", threads);
         semaphore = Semaphore.create("contention", permits);
+        pool = PlaceholderPool.of(permits);
         concurrency = concurrency(subscribers, permits);
     }
 
     @TearDown
     public void tearDown() {
+        pool.dispose();
         scheduler.dispose();
     }
 
@@ -77,6 +81,16 @@ public class ContentionBenchmark {
     public long withPermit() {
         return Flux.range(0, ITEMS)
                 .flatMap(i -> semaphore.withPermit(work(i)), concurrency)
+                .map(Work::outside)
+                .count()
+                .block();
+    }
+
+    /** The same items through reactor-core issue 2678's workaround, a pool of placeholders ({@link PlaceholderPool}). */
+    @Benchmark
+    public long reactorPool() {
+        return Flux.range(0, ITEMS)
+                .flatMap(i -> pool.withPoolable(p -> work(i)), concurrency)
                 .map(Work::outside)
                 .count()
                 .block();

@@ -13,8 +13,10 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.infra.Blackhole;
 import reactor.core.publisher.Mono;
+import reactor.pool.InstrumentedPool;
 
 /**
  * Issue #1: the uncontended fast path, one thread, a permit always free. Every variant builds and subscribes the
@@ -29,6 +31,7 @@ public class FastPathBenchmark {
     private Semaphore semaphore;
     private BulkheadOperator<Integer> bulkhead;
     private java.util.concurrent.Semaphore jdkSemaphore;
+    private InstrumentedPool<Object> pool;
     private Sink sink;
     private Integer value;
 
@@ -39,8 +42,14 @@ public class FastPathBenchmark {
         bulkhead = BulkheadOperator.of(Bulkhead.of("fast-path", BulkheadConfig.custom()
                 .maxConcurrentCalls(8).maxWaitDuration(java.time.Duration.ZERO).build()));
         jdkSemaphore = new java.util.concurrent.Semaphore(8, true);
+        pool = PlaceholderPool.of(8);
         sink = new Sink(blackhole);
         value = 42;
+    }
+
+    @TearDown
+    public void tearDown() {
+        pool.dispose();
     }
 
     @Benchmark
@@ -56,6 +65,16 @@ public class FastPathBenchmark {
     @Benchmark
     public void resilience4jBulkhead() {
         bulkhead.apply(Mono.just(value)).subscribe(sink);
+    }
+
+    /**
+     * reactor-core issue 2678's workaround: a reactor-pool of placeholders ({@link PlaceholderPool}). Its
+     * {@code withPoolable} returns a Flux; it is subscribed as it is (a caller that needs a Mono adds
+     * {@code Mono.from} or {@code next()}, which would only add to the pool's cost).
+     */
+    @Benchmark
+    public void reactorPool() {
+        pool.withPoolable(p -> Mono.just(value)).subscribe(sink);
     }
 
     @Benchmark

@@ -37,6 +37,7 @@ public final class FastPathCpuTime {
         variants.put("jdkSemaphore", fast::jdkSemaphore);
         variants.put("withPermit", fast::withPermit);
         variants.put("resilience4jBulkhead", fast::resilience4jBulkhead);
+        variants.put("reactorPool", fast::reactorPool);
         for (DeadlockPolicy policy : new DeadlockPolicy[] {DeadlockPolicy.OFF, DeadlockPolicy.REPORT, DeadlockPolicy.DETECT}) {
             DeadlockPolicyBenchmark p = new DeadlockPolicyBenchmark();
             p.policy = policy;

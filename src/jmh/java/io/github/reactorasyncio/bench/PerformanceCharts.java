@@ -101,7 +101,7 @@ public final class PerformanceCharts {
         List<String> names = new ArrayList<>();
         List<Double> time = new ArrayList<>();
         List<Double> bytes = new ArrayList<>();
-        for (String method : List.of("bare", "jdkSemaphore", "withPermit", "resilience4jBulkhead")) {
+        for (String method : List.of("bare", "jdkSemaphore", "withPermit", "resilience4jBulkhead", "reactorPool")) {
             for (Row r : rows) {
                 if (r.benchmark().endsWith("FastPathBenchmark." + method)) {
                     names.add(method);
@@ -133,7 +133,7 @@ public final class PerformanceCharts {
             return;
         }
         CategoryChart chart = bars("#2 Contention grid: ns per item / flatMap(f, permits) of the same cell (1.0 = baseline)",
-                "ratio to flatMap baseline (log)", 1200, 550);
+                "ratio to flatMap baseline (log)", 1500, 550); // wide enough for five series' legend in one row
         // Bars start at 0, which a logarithmic axis cannot show: markers per cell instead.
         chart.getStyler().setDefaultSeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Scatter);
         chart.getStyler().setYAxisLogarithmic(true);
@@ -144,6 +144,8 @@ public final class PerformanceCharts {
         chart.getStyler().setLabelsVisible(false);
         List<String> cells = new ArrayList<>(baseline.keySet());
         series(chart, rows, cells, baseline, "ContentionBenchmark.withPermit", "withPermit", true);
+        series(chart, rows, cells, baseline, "ContentionBenchmark.reactorPool",
+                "reactor-pool of placeholders (reactor-core#2678)", true);
         series(chart, rows, cells, baseline, "ContentionBenchmark.flatMapUnlimitedControl",
                 "flatMap(f, subscribers), no limiter (control)", true);
         series(chart, rows, cells, baseline, "BlockingPeersBenchmark.resilience4jBulkhead",
