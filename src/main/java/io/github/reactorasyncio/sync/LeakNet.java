@@ -15,8 +15,11 @@ import java.util.concurrent.ThreadLocalRandom;
  * under {@link DeadlockPolicy#OFF}.
  *
  * <p>Not reported: a permit released through itself (the tracker is told), a permit of a primitive that was
- * itself collected (nobody can wait for it), and a permit collected after any ownerless {@code release()} of its
- * primitive since it was acquired (that release may have been its own, asyncio style).
+ * itself collected (nobody can wait for it), and a permit of a primitive that has been released without a Permit
+ * ({@code release()}) at least once by the time the permit is collected: such a primitive is used asyncio's
+ * ownerless way (a semaphore as a signal, whose acquirers never release; a lock released by {@code lock.release()}),
+ * where a dropped Permit object means nothing. A permit collected before its primitive's first ownerless release
+ * is reported, even if that release comes later.
  */
 final class LeakNet {
 
@@ -77,7 +80,6 @@ final class LeakNet {
         private final WeakReference<PermitQueue> queue;
         private final String holder;
         private final Throwable site;
-        private final long anonymousReleasesAtAcquire;
         private volatile boolean released;
         volatile Cleaner.Cleanable cleanable;
 
@@ -85,7 +87,6 @@ final class LeakNet {
             this.queue = new WeakReference<>(queue);
             this.holder = holder;
             this.site = site;
-            this.anonymousReleasesAtAcquire = queue.anonymousReleases;
         }
 
         /** The permit was released through itself: deregister now, so the Cleaner forgets it before any GC. */
@@ -103,7 +104,7 @@ final class LeakNet {
                 return;
             }
             PermitQueue q = queue.get();
-            if (q == null || q.anonymousReleases != anonymousReleasesAtAcquire) {
+            if (q == null || q.anonymousReleases != 0) {
                 return;
             }
             String message = "A Permit of " + q.label() + " acquired by '" + holder + "' was garbage-collected "

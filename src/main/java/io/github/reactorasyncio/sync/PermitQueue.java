@@ -137,9 +137,9 @@ final class PermitQueue {
     /** Raw hold abandoned by its ended owner, reported once; stale once {@link #currentRawHold} moved on. */
     volatile AbandonedLocks.Abandoned abandoned;
     /**
-     * Releases without a Permit ({@code release()}, asyncio's ownerless form). The leak net does not report a
-     * permit collected after one of these: that release may have been its. Racy increments are fine, only a
-     * change is read.
+     * Releases without a Permit ({@code release()}, asyncio's ownerless form). The leak net does not report the
+     * permits of a primitive released that way: a dropped Permit object means nothing there. Racy increments are
+     * fine, only "not zero" is read.
      */
     volatile long anonymousReleases;
 
