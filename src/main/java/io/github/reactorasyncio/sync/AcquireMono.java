@@ -26,9 +26,9 @@ final class AcquireMono extends Mono<Permit> {
     /** null: wait forever. */
     private final Duration maxWait;
     /** Where {@code acquire()} was called, for an acquire the leak net sampled; null for the others. */
-    private final Throwable site;
+    private final LeakNet.Site site;
 
-    AcquireMono(PermitSource source, Duration maxWait, Throwable site) {
+    AcquireMono(PermitSource source, Duration maxWait, LeakNet.Site site) {
         this.source = source;
         this.queue = source.queue;
         this.maxWait = maxWait;

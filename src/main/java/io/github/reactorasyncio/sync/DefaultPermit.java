@@ -30,7 +30,7 @@ final class DefaultPermit implements Permit {
     /** Written before {@link #released} is set (by each racing releaser, within nanoseconds of each other). */
     private volatile long releasedAt;
 
-    DefaultPermit(PermitQueue queue, String holder, Throwable site) {
+    DefaultPermit(PermitQueue queue, String holder, LeakNet.Site site) {
         this.queue = queue;
         this.holder = holder;
         this.acquiredAt = PermitQueue.now();

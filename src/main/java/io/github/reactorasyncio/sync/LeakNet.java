@@ -47,7 +47,7 @@ final class LeakNet {
      * Called where {@code acquire()}/{@code tryAcquire()} is called: the creation site for a sampled acquire,
      * else null. Unsampled, this is a policy check, a volatile read and one thread-local random draw.
      */
-    static Throwable sample(PermitQueue queue) {
+    static Site sample(PermitQueue queue) {
         int n = interval;
         if (n == 0 || queue.policy == DeadlockPolicy.OFF) {
             return null;
@@ -55,11 +55,11 @@ final class LeakNet {
         if (n != 1 && ThreadLocalRandom.current().nextInt(n) != 0) {
             return null;
         }
-        return new AcquiredAt(queue.kind);
+        return new Site(queue.kind);
     }
 
     /** The sampled permit {@code permit} was just handed out. */
-    static Tracker track(DefaultPermit permit, PermitQueue queue, String holder, Throwable site) {
+    static Tracker track(DefaultPermit permit, PermitQueue queue, String holder, Site site) {
         Tracker tracker = new Tracker(queue, holder, site);
         // The action references the tracker alone, never the permit, or the permit would stay reachable.
         tracker.cleanable = Holder.CLEANER.register(permit, tracker);
@@ -79,11 +79,11 @@ final class LeakNet {
     static final class Tracker implements Runnable {
         private final WeakReference<PermitQueue> queue;
         private final String holder;
-        private final Throwable site;
+        private final Site site;
         private volatile boolean released;
         volatile Cleaner.Cleanable cleanable;
 
-        Tracker(PermitQueue queue, String holder, Throwable site) {
+        Tracker(PermitQueue queue, String holder, Site site) {
             this.queue = new WeakReference<>(queue);
             this.holder = holder;
             this.site = site;
@@ -122,7 +122,7 @@ final class LeakNet {
             DefaultSemaphore.class.getName(), DefaultBoundedSemaphore.class.getName());
 
     /** Up to eight frames from the user's call of {@code acquire()} on, one {@code "\n\tat …"} line each. */
-    static String frames(Throwable site) {
+    static String frames(Site site) {
         StringBuilder out = new StringBuilder();
         int shown = 0;
         boolean inOwn = true;
@@ -139,11 +139,15 @@ final class LeakNet {
         return out.toString();
     }
 
-    /** The creation site of a sampled acquire; never thrown. */
-    private static final class AcquiredAt extends Throwable {
+    /**
+     * Where a sampled {@code acquire()}/{@code tryAcquire()} was called, as a Throwable's stack: filling it in is
+     * the cheapest capture measured (a {@link StackWalker} limited to eight frames cost four times as much), and
+     * its frames are decoded only if a leak is reported. Never thrown.
+     */
+    static final class Site extends Throwable {
         private static final long serialVersionUID = 1L;
 
-        AcquiredAt(String kind) {
+        Site(String kind) {
             super(kind + " acquire() called here", null, false, true);
         }
     }

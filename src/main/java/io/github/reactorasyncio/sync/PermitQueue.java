@@ -130,10 +130,19 @@ final class PermitQueue {
 
     /** A Lock whose policy is not OFF: its raw holds are numbered, so an ended owner can tell it still holds. */
     private final boolean watchesRawHolds;
-    /** The number of the latest raw hold of this Lock; written by that hold's acquirer, which holds the lock. */
-    private volatile long rawHolds;
-    /** The number of the raw hold holding this Lock now, 0 when free or held by a scope (watchesRawHolds only). */
+    /**
+     * The number of the latest raw hold of this Lock. Plain: written only by that hold's acquirer while it holds
+     * the lock, and read by the next one after the lock passed through the permit count's CAS.
+     */
+    private long rawHolds;
+    /**
+     * The number of the raw hold holding this Lock now, 0 when free or held by a scope (watchesRawHolds only).
+     * Written with ordered stores: each is followed by the permit count's CAS, a full fence, before the lock can
+     * change hands, and a reader on another thread learns of the hold's end through that release.
+     */
     volatile long currentRawHold;
+    private static final AtomicLongFieldUpdater<PermitQueue> CURRENT_RAW_HOLD =
+            AtomicLongFieldUpdater.newUpdater(PermitQueue.class, "currentRawHold");
     /** Raw hold abandoned by its ended owner, reported once; stale once {@link #currentRawHold} moved on. */
     volatile AbandonedLocks.Abandoned abandoned;
     /**
@@ -269,14 +278,14 @@ final class PermitQueue {
     long beginRawHold() {
         long seq = rawHolds + 1;
         rawHolds = seq;
-        currentRawHold = seq;
+        CURRENT_RAW_HOLD.lazySet(this, seq);
         return seq;
     }
 
     /** Raw hold {@code seq} ends through its own Permit, before the permit goes back. */
     void endRawHold(long seq) {
         if (currentRawHold == seq) {
-            currentRawHold = 0;
+            CURRENT_RAW_HOLD.lazySet(this, 0);
         }
     }
 
@@ -287,7 +296,7 @@ final class PermitQueue {
     void releasingAnonymously() {
         anonymousReleases++;
         if (watchesRawHolds) {
-            currentRawHold = 0;
+            CURRENT_RAW_HOLD.lazySet(this, 0);
         }
     }
 
