@@ -208,6 +208,13 @@ class AbandonedLockTest {
     }
 
     @Test
+    void aSemaphoresRawPermitIsNotWatchedItMayBeASignal() {
+        Semaphore signal = Semaphore.create(prefix + "signal", 1);
+        Asyncio.createTask(signal.acquire().then(Mono.error(new IllegalStateException("x"))), "consumer");
+        assertThat(all).filteredOn(r -> r.primitive().contains(prefix)).isEmpty();
+    }
+
+    @Test
     void aPermitHandedOnAsTheTasksValueIsNotAbandoned() {
         Lock lock = lock("value", DeadlockPolicy.REPORT);
         Task<Permit> task = Asyncio.createTask(lock.acquire(), "acquirer");
