@@ -100,6 +100,25 @@ class AbandonedLockTest {
     }
 
     @Test
+    void aTaskFailingOnAReactorThreadIsReportedThereWithoutBlockingIt() throws InterruptedException {
+        // BlockHound is installed for every test: the report (its WARN log included) must not block a parallel worker.
+        Lock lock = lock("parallel", DeadlockPolicy.REPORT);
+        java.util.concurrent.CountDownLatch reported = new java.util.concurrent.CountDownLatch(1);
+        AtomicReference<String> thread = new AtomicReference<>();
+        Disposable l = Diagnostics.addDeadlockListener(r -> {
+            if (r.primitive().equals("Lock '" + prefix + "parallel'")) {
+                thread.set(Thread.currentThread().getName());
+                reported.countDown();
+            }
+        });
+        Task<Void> task = Asyncio.createTask(acquireThenFail(lock, Mono.delay(Duration.ofMillis(5))), "worker");
+        assertThat(reported.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        l.dispose();
+        assertThat(thread.get()).startsWith("parallel-");
+        assertThat(task.exception()).hasMessage("Something bad happened");
+    }
+
+    @Test
     void theReportNamesWhoAlreadyWaitsAndATimedOutAcquireNamesTheHolder() throws InterruptedException {
         Lock lock = lock("db", DeadlockPolicy.REPORT);
         Sinks.Empty<Void> fail = Sinks.empty();
