@@ -56,6 +56,9 @@ public final class AbandonedLockLatency {
         long[] micros = trials(holder, trials, holderOn, failFrom);
         long missed = Arrays.stream(micros).filter(m -> m < 0).count();
         long[] seen = Arrays.stream(micros).filter(m -> m >= 0).sorted().toArray();
+        if (missed > 0) {
+            throw new IllegalStateException(label + ": " + missed + " of " + trials + " holders ended unreported");
+        }
         System.out.printf(Locale.ROOT, "%-36s %8d %10.1f %10.1f %10.1f %8d%n", label, trials,
                 seen[seen.length / 2] / 1000.0, seen[(int) Math.ceil(seen.length * 0.99) - 1] / 1000.0,
                 seen[seen.length - 1] / 1000.0, missed);

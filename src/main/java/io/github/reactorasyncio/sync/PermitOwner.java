@@ -89,7 +89,9 @@ public final class PermitOwner {
      * @param result the owner's value, or null
      */
     public void completed(Object result) {
-        this.value = result;
+        if (ended == null) {
+            this.value = result;
+        }
         end("completed");
     }
 
@@ -154,6 +156,9 @@ public final class PermitOwner {
         List<DefaultPermit> still;
         synchronized (this) {
             still = List.copyOf(held);
+            // An ended owner may stay reachable (a withPermit Mono kept for re-subscription keeps its scope): it
+            // must not keep the permits, which the leak net could then never find unreachable.
+            held = null;
         }
         for (DefaultPermit p : still) {
             reportIfAbandoned(p, how);
