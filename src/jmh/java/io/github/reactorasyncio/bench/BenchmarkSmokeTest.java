@@ -63,7 +63,7 @@ class BenchmarkSmokeTest {
     }
 
     @Test
-    void cpuTimeHarnessesRun() {
+    void cpuTimeHarnessesRun() throws InterruptedException {
         FastPathCpuTime.main(new String[] {"1", "1000"});
         // Throws if a cancel leaves a waiter queued or the floor's CAS finds a waiter that is not queued.
         CancellationCpuTime.main(new String[] {"16"});
