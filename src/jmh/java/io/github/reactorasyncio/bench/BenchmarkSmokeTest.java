@@ -63,10 +63,13 @@ class BenchmarkSmokeTest {
     }
 
     @Test
-    void cpuTimeHarnessesRun() {
+    void cpuTimeHarnessesRun() throws InterruptedException {
         FastPathCpuTime.main(new String[] {"1", "1000"});
         // Throws if a cancel leaves a waiter queued or the floor's CAS finds a waiter that is not queued.
         CancellationCpuTime.main(new String[] {"16"});
+        RawAcquireCpuTime.main(new String[] {"1", "1000"});
+        // Throws if a trial's holder was never reported (an empty sample) or hangs a latch for a second.
+        AbandonedLockLatency.main(new String[] {"20"});
     }
 
     @Test

@@ -7,6 +7,7 @@ import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Operators;
+import reactor.util.context.ContextView;
 
 /**
  * {@code acquire()} / {@code acquire(maxWait)}: emits a {@link Permit} once granted.
@@ -24,11 +25,14 @@ final class AcquireMono extends Mono<Permit> {
     private final PermitQueue queue;
     /** null: wait forever. */
     private final Duration maxWait;
+    /** Where {@code acquire()} was called, for an acquire the leak net sampled; null for the others. */
+    private final LeakNet.Site site;
 
-    AcquireMono(PermitSource source, Duration maxWait) {
+    AcquireMono(PermitSource source, Duration maxWait, LeakNet.Site site) {
         this.source = source;
         this.queue = source.queue;
         this.maxWait = maxWait;
+        this.site = site;
     }
 
     @Override
@@ -69,7 +73,12 @@ final class AcquireMono extends Mono<Permit> {
             disposeTimer();
             if (STATE.compareAndSet(this, GRANTED, DELIVERED)) {
                 // Created only once delivery is certain: a tracked hold must belong to a permit someone owns.
-                actual.onNext(new DefaultPermit(queue, Ownership.holderName(actual.currentContext())));
+                ContextView context = actual.currentContext();
+                DefaultPermit permit = new DefaultPermit(queue, Ownership.holderName(context), site);
+                if (permit.holdSeq != 0) {
+                    AbandonedLocks.register(permit, context);
+                }
+                actual.onNext(permit);
                 actual.onComplete();
             }
         }

@@ -8,22 +8,35 @@ final class DefaultPermit implements Permit {
 
     private static final AtomicIntegerFieldUpdater<DefaultPermit> RELEASED =
             AtomicIntegerFieldUpdater.newUpdater(DefaultPermit.class, "released");
+    private static final AtomicIntegerFieldUpdater<DefaultPermit> ABANDONED =
+            AtomicIntegerFieldUpdater.newUpdater(DefaultPermit.class, "abandoned");
 
-    private final PermitQueue queue;
+    final PermitQueue queue;
     private final String holder;
     private final long acquiredAt;
     /** This hold as recorded for {@link Diagnostics#snapshot()}; null unless holder tracking was on at the grant. */
     private final TrackedHold trackedHold;
+    /**
+     * A Lock that watches raw holds: this hold's number in {@link PermitQueue#currentRawHold} while it holds the
+     * lock; 0 for every other primitive.
+     */
+    final long holdSeq;
+    /** The leak net's record of this permit, for a sampled acquire only; null otherwise. */
+    private final LeakNet.Tracker leak;
     /** 0 while held; set to 1 by exactly one release(). */
     private volatile int released;
+    /** Set to 1 by the one report of this hold as abandoned by its owner. */
+    private volatile int abandoned;
     /** Written before {@link #released} is set (by each racing releaser, within nanoseconds of each other). */
     private volatile long releasedAt;
 
-    DefaultPermit(PermitQueue queue, String holder) {
+    DefaultPermit(PermitQueue queue, String holder, LeakNet.Site site) {
         this.queue = queue;
         this.holder = holder;
         this.acquiredAt = PermitQueue.now();
         this.trackedHold = Diagnostics.tracksHolders() ? queue.track(holder, true) : null;
+        this.holdSeq = queue.watchesRawHolds() ? queue.beginRawHold() : 0;
+        this.leak = site == null ? null : LeakNet.track(this, queue, holder, site);
     }
 
     @Override
@@ -35,9 +48,28 @@ final class DefaultPermit implements Permit {
         if (!RELEASED.compareAndSet(this, 0, 1)) {
             return false;
         }
+        if (leak != null) {
+            leak.released();
+        }
+        if (holdSeq != 0) {
+            queue.endRawHold(holdSeq);
+        }
         queue.untrack(trackedHold);
         queue.releaseOrThrow();
         return true;
+    }
+
+    /**
+     * A Lock's raw hold: whether this permit still holds its lock (not released through itself, nor by a raw
+     * {@code lock.release()} since).
+     */
+    boolean holdsItsLock() {
+        return holdSeq != 0 && released == 0 && queue.currentRawHold == holdSeq;
+    }
+
+    /** Claims the one report of this hold as abandoned. */
+    boolean markAbandoned() {
+        return ABANDONED.compareAndSet(this, 0, 1);
     }
 
     @Override

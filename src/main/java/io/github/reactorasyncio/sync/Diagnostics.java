@@ -153,6 +153,28 @@ public final class Diagnostics {
         }
     }
 
+    // ------------------------------------------------------------------------------------------- leak net
+
+    /**
+     * How many raw acquires the leak net samples: one {@code acquire()}/{@code tryAcquire()} call in
+     * {@code oneIn} (drawn at random, as Netty's {@code ResourceLeakDetector} samples buffers) records where it was
+     * called, and if its {@link Permit} is later garbage-collected while held, a {@link DeadlockReport.Kind#LEAKED_PERMIT}
+     * report with that call site is logged and delivered to the listeners, from the leak net's own daemon thread
+     * (not within any time bound: it waits for the GC). Applies to acquires called from now on, on primitives
+     * whose policy is not {@link DeadlockPolicy#OFF}. The default is 128.
+     *
+     * @param oneIn 0 to sample nothing, 1 to sample every acquire (for tests), n to sample one in n on average
+     * @throws IllegalArgumentException if {@code oneIn} is negative
+     */
+    public static void sampleLeaks(int oneIn) {
+        LeakNet.interval(oneIn);
+    }
+
+    /** @return the leak net's sampling interval: 0 off, otherwise one acquire in this many (see {@link #sampleLeaks}) */
+    public static int leakSamplingInterval() {
+        return LeakNet.interval();
+    }
+
     static void report(DeadlockReport report) {
         LOG.warn(report.message());
         for (Consumer<? super DeadlockReport> listener : LISTENERS) {

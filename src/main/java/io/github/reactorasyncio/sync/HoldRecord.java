@@ -47,6 +47,8 @@ final class HoldRecord {
     volatile TrackedHold trackedHold;
     /** The Context of the work: the subscriber's, plus the scope; built on first use (most works never ask). */
     volatile Context context;
+    /** Raw Lock permits taken inside this scope's work, reported if the scope ends still holding them. */
+    volatile PermitOwner rawOwner;
     /** The latest re-acquire of a lock a Condition await lent; withdrawn if the scope ends while lent. */
     volatile Reclaim reclaim;
 }

@@ -21,6 +21,9 @@ import reactor.core.publisher.Mono;
  * {@link DeadlockPolicy#REENTRANT} lets the holder's descendants in. {@link #release()} when unlocked throws
  * {@code IllegalStateException("Lock 'name' is not acquired")}. Prefer {@code withLock} over {@link #acquire()}:
  * a raw acquire followed by an error before the release leaves the lock held for good (seed 001's third deadlock).
+ * Unless the policy is {@link DeadlockPolicy#OFF}, such a hold is reported (never failed) the moment the task or
+ * {@code withPermit}/{@code withLock} scope that acquired it ends still holding it: a
+ * {@link DeadlockReport.Kind#ABANDONED_LOCK} report naming the lock, the holder, how it ended and who waits.
  * To hold several locks, use {@link Locks#withAll}, which takes them in one global order.
  *
  * <p>{@code withLock} makes the hold visible in the Reactor Context of the work it runs, which is how a

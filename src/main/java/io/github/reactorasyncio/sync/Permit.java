@@ -9,7 +9,8 @@ import java.time.Duration;
  * its semaphore and answers {@code true}; every later call is a no-op that answers {@code false}. Prefer
  * {@link Semaphore#withPermit(reactor.core.publisher.Mono)}, which releases exactly once on complete, error and
  * cancel; a raw permit that is never released is lost, as in asyncio after an exception between
- * {@code acquire()} and {@code release()}.
+ * {@code acquire()} and {@code release()}. A sample of such permits that become unreachable while held is
+ * reported by the leak net ({@link Diagnostics#sampleLeaks}), with the place {@code acquire()} was called.
  *
  * <p>Corresponds to the value held between {@code await sem.acquire()} and {@code sem.release()} in asyncio.
  */

@@ -126,6 +126,32 @@ final class PermitQueue {
     /** The scope holding this Lock (tracksOwner only); null when free or held through a raw Permit. */
     volatile PermitScope<?> owner;
 
+    // ---- raw holds: a Lock kept after its holder ended, and the leak net (see AbandonedLocks, LeakNet) ----
+
+    /** A Lock whose policy is not OFF: its raw holds are numbered, so an ended owner can tell it still holds. */
+    private final boolean watchesRawHolds;
+    /**
+     * The number of the latest raw hold of this Lock. Plain: written only by that hold's acquirer while it holds
+     * the lock, and read by the next one after the lock passed through the permit count's CAS.
+     */
+    private long rawHolds;
+    /**
+     * The number of the raw hold holding this Lock now, 0 when free or held by a scope (watchesRawHolds only).
+     * Written with ordered stores: each is followed by the permit count's CAS, a full fence, before the lock can
+     * change hands, and a reader on another thread learns of the hold's end through that release.
+     */
+    volatile long currentRawHold;
+    private static final AtomicLongFieldUpdater<PermitQueue> CURRENT_RAW_HOLD =
+            AtomicLongFieldUpdater.newUpdater(PermitQueue.class, "currentRawHold");
+    /** Raw hold abandoned by its ended owner, reported once; stale once {@link #currentRawHold} moved on. */
+    volatile AbandonedLocks.Abandoned abandoned;
+    /**
+     * Releases without a Permit ({@code release()}, asyncio's ownerless form). The leak net does not report the
+     * permits of a primitive released that way: a dropped Permit object means nothing there. Racy increments are
+     * fine, only "not zero" is read.
+     */
+    volatile long anonymousReleases;
+
     /** Oldest linked waiter; written only by the drain owner, volatile so statistics can read it. */
     private volatile Waiter head;
     /** Newest linked waiter; drain owner only. */
@@ -147,6 +173,7 @@ final class PermitQueue {
         this.policy = policy;
         this.detects = policy == DeadlockPolicy.DETECT || policy == DeadlockPolicy.REPORT;
         this.tracksOwner = detects && "Lock".equals(kind);
+        this.watchesRawHolds = policy != DeadlockPolicy.OFF && "Lock".equals(kind);
         if (permits < 0) {
             throw new IllegalArgumentException("permits must be >= 0, was " + permits);
         }
@@ -243,6 +270,47 @@ final class PermitQueue {
         drain();
     }
 
+    boolean watchesRawHolds() {
+        return watchesRawHolds;
+    }
+
+    /** A raw permit of this Lock was just granted to its acquirer: number the hold. */
+    long beginRawHold() {
+        long seq = rawHolds + 1;
+        rawHolds = seq;
+        CURRENT_RAW_HOLD.lazySet(this, seq);
+        return seq;
+    }
+
+    /** Raw hold {@code seq} ends through its own Permit, before the permit goes back. */
+    void endRawHold(long seq) {
+        if (currentRawHold == seq) {
+            CURRENT_RAW_HOLD.lazySet(this, 0);
+        }
+    }
+
+    /**
+     * A release without a Permit is about to return a permit: whichever raw hold a Lock had ends here (before the
+     * release, which may grant the next raw hold on this very thread).
+     */
+    void releasingAnonymously() {
+        anonymousReleases++;
+        if (watchesRawHolds) {
+            CURRENT_RAW_HOLD.lazySet(this, 0);
+        }
+    }
+
+    /** The names of the waiters queued now, oldest first; best effort, as {@link #snapshot()} (any thread). */
+    List<String> queuedHolderNames() {
+        List<String> names = new ArrayList<>();
+        for (Waiter w = head; w != null; w = w.next) {
+            if (w.state == Waiter.QUEUED) {
+                names.add(w.holderName());
+            }
+        }
+        return names;
+    }
+
     /** The oldest linked waiter, for the deadlock accounting's walk (drain owner). */
     Waiter head() {
         return head;
@@ -297,6 +365,9 @@ final class PermitQueue {
                         // After link, which published w's edge: of two waiters closing one cycle on two queues at
                         // the same instant, each publishes, then walks; at least one sees the other's edge.
                         deadlocks.checkLockCycle(w);
+                    }
+                    if (abandoned != null && w.state == Waiter.QUEUED) {
+                        AbandonedLocks.waiterQueued(this, w);
                     }
                 }
             }

@@ -329,6 +329,10 @@ final class PermitScope<T> extends Mono<T> implements CoreSubscriber<T>, Subscri
     public void onNext(T t) {
         if (plan.releaseOnValue && releaseHold()) {
             flags |= RELEASED_BY_VALUE;
+            PermitOwner raw = rawOwnerIfAny();
+            if (raw != null) {
+                raw.completed(t);
+            }
         }
         actual.onNext(t);
     }
@@ -336,6 +340,10 @@ final class PermitScope<T> extends Mono<T> implements CoreSubscriber<T>, Subscri
     @Override
     public void onError(Throwable t) {
         if (releaseHold()) {
+            PermitOwner raw = rawOwnerIfAny();
+            if (raw != null) {
+                raw.failed(t);
+            }
             actual.onError(t);
         } else {
             Operators.onErrorDropped(t, currentContext());
@@ -345,10 +353,41 @@ final class PermitScope<T> extends Mono<T> implements CoreSubscriber<T>, Subscri
 
     @Override
     public void onComplete() {
-        if ((flags & RELEASED_BY_VALUE) != 0 || releaseHold()) {
+        if ((flags & RELEASED_BY_VALUE) != 0) {
+            actual.onComplete();
+        } else if (releaseHold()) {
+            PermitOwner raw = rawOwnerIfAny();
+            if (raw != null) {
+                raw.completed(null);
+            }
             actual.onComplete();
         }
         forgetSubscriber();
+    }
+
+    /**
+     * The owner of raw Lock holds taken inside this scope's work (see {@link AbandonedLocks}), created by the first
+     * such hold; the scope tells it how it ended.
+     */
+    PermitOwner rawHoldOwner() {
+        HoldRecord r = record();
+        PermitOwner o = r.rawOwner;
+        if (o == null) {
+            synchronized (r) {
+                o = r.rawOwner;
+                if (o == null) {
+                    o = PermitOwner.ofScope(this);
+                    r.rawOwner = o;
+                }
+            }
+        }
+        return o;
+    }
+
+    /** The raw-hold owner if a raw Lock hold was ever taken inside this scope, else null (one volatile read). */
+    private PermitOwner rawOwnerIfAny() {
+        HoldRecord r = record;
+        return r == null ? null : r.rawOwner;
     }
 
     /**
@@ -372,6 +411,10 @@ final class PermitScope<T> extends Mono<T> implements CoreSubscriber<T>, Subscri
         if (s != null) {
             s.cancel();
             endHoldOnCancel();
+            PermitOwner raw = rawOwnerIfAny();
+            if (raw != null) {
+                raw.cancelled();
+            }
         }
         // s == null: granted() has not subscribed work yet, or is doing so now; it releases once subscribe returns.
         forgetSubscriber();

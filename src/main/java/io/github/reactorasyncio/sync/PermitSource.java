@@ -30,18 +30,20 @@ abstract class PermitSource {
     }
 
     public Mono<Permit> acquire() {
-        return new AcquireMono(this, null);
+        return new AcquireMono(this, null, LeakNet.sample(queue));
     }
 
     public Mono<Permit> acquire(Duration maxWait) {
-        return new AcquireMono(this, Names.requireNonNegative(maxWait, "maxWait"));
+        return new AcquireMono(this, Names.requireNonNegative(maxWait, "maxWait"), LeakNet.sample(queue));
     }
 
     public Optional<Permit> tryAcquire() {
-        return queue.tryAcquire() ? Optional.of(new DefaultPermit(queue, "anonymous")) : Optional.empty();
+        return queue.tryAcquire() ? Optional.of(new DefaultPermit(queue, "anonymous", LeakNet.sample(queue)))
+                : Optional.empty();
     }
 
     public void release() {
+        queue.releasingAnonymously();
         queue.releaseOrThrow();
         queue.retireOldestRawHold();
     }
@@ -65,6 +67,6 @@ abstract class PermitSource {
     /** The failure of an acquire that gave up after {@code maxWait}; names the primitive and its state. */
     TimeoutException timedOut(Duration maxWait) {
         return new TimeoutException("no permit of " + kind + " '" + queue.name + "' within "
-                + Names.format(maxWait) + " (" + this + ")");
+                + Names.format(maxWait) + " (" + this + ")" + AbandonedLocks.heldBy(queue));
     }
 }

@@ -20,7 +20,9 @@
  *       {@link io.github.reactorasyncio.sync.Diagnostics} listeners, whose
  *       {@link io.github.reactorasyncio.sync.Diagnostics#snapshot() snapshot()} lists every live primitive's
  *       holders and waiters ({@link io.github.reactorasyncio.sync.DiagnosticsSnapshot},
- *       {@link io.github.reactorasyncio.sync.PrimitiveSnapshot}). See {@code docs/deadlocks.md}.</li>
+ *       {@link io.github.reactorasyncio.sync.PrimitiveSnapshot}). Raw permits kept after their holder ended
+ *       (a {@link io.github.reactorasyncio.sync.PermitOwner}: a task or a scope) or dropped while held (the
+ *       sampled leak net) are reported the same way, never failed. See {@code docs/deadlocks.md}.</li>
  * </ul>
  *
  * <p>The full contract of each primitive (fairness, cancellation, errors, messages) is in its Javadoc and in

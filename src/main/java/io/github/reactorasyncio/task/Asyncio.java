@@ -75,6 +75,41 @@ public final class Asyncio {
         return TaskImpl.start(work, name);
     }
 
+    /**
+     * As {@link #createTask(Mono)}, deferred to subscription: each subscription starts {@code work} as a new task
+     * named {@code Task-N} and emits its handle. The task's work sees the subscriber's Reactor Context, as the tasks
+     * of {@code gather}, {@code TaskGroup.spawn} and {@code shield} do, so a task started inside a
+     * {@code withPermit}/{@code withLock} scope is that scope's descendant: a nested-starvation deadlock through it
+     * is detected, and a Lock it leaves held is reported with the task as the holder. {@code createTask} called
+     * inside {@code Mono.defer} or {@code Mono.fromCallable} cannot see that Context, so its task has no ancestors
+     * (docs/deadlocks.md, "Chains that lose the family tree"): write {@code startTask(work).flatMap(Task::join)}
+     * instead of {@code Mono.defer(() -> createTask(work).join())}.
+     *
+     * @param <T>  the type of the task's value
+     * @param work the work to start as a task, once per subscription; not null
+     * @return a Mono that starts the task on subscription, on the subscribing thread, and emits its running handle
+     * @throws NullPointerException "work" if {@code work} is null
+     */
+    public static <T> Mono<Task<T>> startTask(Mono<? extends T> work) {
+        Objects.requireNonNull(work, "work");
+        return Mono.deferContextual(context -> Mono.just(TaskImpl.start(work, null, context)));
+    }
+
+    /**
+     * As {@link #startTask(Mono)}, the task named {@code name}.
+     *
+     * @param <T>  the type of the task's value
+     * @param work the work to start as a task, once per subscription; not null
+     * @param name the task's name, as {@link Task#name()} and deadlock reports give it; not null
+     * @return a Mono that starts the task on subscription and emits its running handle
+     * @throws NullPointerException "work" or "name" if either is null
+     */
+    public static <T> Mono<Task<T>> startTask(Mono<? extends T> work, String name) {
+        Objects.requireNonNull(work, "work");
+        Objects.requireNonNull(name, "name");
+        return Mono.deferContextual(context -> Mono.just(TaskImpl.start(work, name, context)));
+    }
+
     // --------------------------------------------------------------------------------------------- gather
 
     /**

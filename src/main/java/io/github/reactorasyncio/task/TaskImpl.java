@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.reactorasyncio.sync.CancellationJoin;
+import io.github.reactorasyncio.sync.PermitOwner;
 import io.github.reactorasyncio.sync.Semaphore;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
@@ -45,6 +46,8 @@ final class TaskImpl<T> implements Task<T>, CoreSubscriber<T> {
     private volatile Context context;
     /** Counts what a cancel of this task leaves behind (a Condition await's re-acquire) until it has finished. */
     private final CancellationJoin join;
+    /** Told how this task ended, so a Lock its work took with a raw acquire and still holds is reported. */
+    private final PermitOwner permits;
 
     /** Set once, from null, by the first of: onNext, onComplete, onError, cancel(). Non-null iff the task is done. */
     private final AtomicReference<Outcome<T>> outcome = new AtomicReference<>();
@@ -60,11 +63,12 @@ final class TaskImpl<T> implements Task<T>, CoreSubscriber<T> {
         this.name = name;
         this.inherited = inherited;
         this.join = CancellationJoin.open(inherited);
+        this.permits = PermitOwner.open(inherited);
         this.context = taskContext(name);
     }
 
     private Context taskContext(String taskName) {
-        return join.attach(Context.of(inherited).put(Semaphore.HOLDER_KEY, taskName));
+        return permits.attach(join.attach(Context.of(inherited).put(Semaphore.HOLDER_KEY, taskName)));
     }
 
     /**
@@ -151,6 +155,12 @@ final class TaskImpl<T> implements Task<T>, CoreSubscriber<T> {
         if (!outcome.compareAndSet(null, result)) {
             return false;
         }
+        // Before the outcome is visible to joiners: whoever reacts to this end finds the report already made.
+        if (result instanceof Outcome.Success<T> success) {
+            permits.completed(success.value());
+        } else {
+            permits.failed(((Outcome.Failure<T>) result).error());
+        }
         if (result instanceof Outcome.Success<T> success) {
             if (success.value() == null) {
                 joined.tryEmitEmpty();
@@ -173,6 +183,7 @@ final class TaskImpl<T> implements Task<T>, CoreSubscriber<T> {
         if (s != null) {
             s.cancel();
         }
+        permits.cancelled();
         joined.tryEmitError(cancellation);
         return true;
     }

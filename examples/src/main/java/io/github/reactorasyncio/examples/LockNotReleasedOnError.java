@@ -3,19 +3,25 @@ package io.github.reactorasyncio.examples;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 
+import io.github.reactorasyncio.sync.DeadlockReport;
 import io.github.reactorasyncio.sync.Diagnostics;
 import io.github.reactorasyncio.sync.Lock;
 import io.github.reactorasyncio.sync.Semaphore;
 import io.github.reactorasyncio.task.Asyncio;
+import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.util.context.Context;
 
 /**
  * A task takes a lock with a raw {@code acquire()}, then fails before its {@code release()}: the lock stays held
- * for good, and {@code main}'s acquire a second later would wait forever. Here {@code main} bounds its wait
- * ({@link Lock#acquire(Duration)}, the seed's second habit "use timeouts when waiting") and, while it waits,
- * {@link Diagnostics#snapshot(Lock)} names the holder and how long it has held: a leaked hold, visible. Then the
- * fix, the seed's first habit: {@link Lock#withLock} releases on error, so {@code main} gets the lock at once.
+ * for good, and {@code main}'s acquire a second later would wait forever. The library reports it (a
+ * {@link DeadlockReport.Kind#ABANDONED_LOCK} report, logged at WARN and printed here by a
+ * {@link Diagnostics#addDeadlockListener listener}) the moment the task ends holding the lock, and again when
+ * {@code main} queues for it; it fails nothing, since asyncio would let other code release the lock. {@code main}
+ * bounds its wait ({@link Lock#acquire(Duration)}, the seed's second habit "use timeouts when waiting"), and its
+ * timeout names the holder; while it waits, {@link Diagnostics#snapshot(Lock)} names the holder and how long it
+ * has held. Then the fix, the seed's first habit: {@link Lock#withLock} releases on error, so {@code main} gets the
+ * lock at once and nothing is reported.
  *
  * <p>Java twin of seed {@code 001_30140f3da4ba40e1.txt}, section "Deadlock", third program
  * ({@code await lock.acquire()}; {@code raise Exception('Something bad happened')}), and the "Context Managers"
@@ -44,10 +50,18 @@ public final class LockNotReleasedOnError {
             Story story = new Story();
             boolean wasTracking = Diagnostics.tracksHolders();
             Diagnostics.trackHolders(true);
+            Disposable listener = Diagnostics.addDeadlockListener(report -> {
+                if (report.kind() == DeadlockReport.Kind.ABANDONED_LOCK && report.primitive().equals("Lock 'lock'")) {
+                    story.printTimed("Reported: " + report.message());
+                }
+            });
             return rawAcquire(story)
                     .then(withLock(story))
                     .thenReturn(story)
-                    .doFinally(signal -> Diagnostics.trackHolders(wasTracking));
+                    .doFinally(signal -> {
+                        listener.dispose();
+                        Diagnostics.trackHolders(wasTracking);
+                    });
         });
     }
 
