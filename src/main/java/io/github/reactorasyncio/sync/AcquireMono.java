@@ -7,6 +7,7 @@ import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Operators;
+import reactor.util.context.ContextView;
 
 /**
  * {@code acquire()} / {@code acquire(maxWait)}: emits a {@link Permit} once granted.
@@ -69,7 +70,11 @@ final class AcquireMono extends Mono<Permit> {
             disposeTimer();
             if (STATE.compareAndSet(this, GRANTED, DELIVERED)) {
                 // Created only once delivery is certain: a tracked hold must belong to a permit someone owns.
-                actual.onNext(new DefaultPermit(queue, Ownership.holderName(actual.currentContext())));
+                ContextView context = actual.currentContext();
+                DeadlockAccounting deadlocks = queue.deadlocks();
+                // Counted as held by the scope or task it was acquired in before anyone can queue behind it there.
+                Object owner = deadlocks == null ? null : deadlocks.rawAcquired(context);
+                actual.onNext(new DefaultPermit(queue, Ownership.holderName(context), owner));
                 actual.onComplete();
             }
         }

@@ -14,12 +14,20 @@ final class DefaultPermit implements Permit {
     private final long acquiredAt;
     /** This hold as recorded for {@link Diagnostics#snapshot()}; null unless holder tracking was on at the grant. */
     private final TrackedHold trackedHold;
+    /** The owner the deadlock accounting counts this hold against (DeadlockAccounting#rawOwner), or null. */
+    private final Object rawOwner;
     /** 0 while held; set to 1 by exactly one release(). */
     private volatile int released;
     /** Written before {@link #released} is set (by each racing releaser, within nanoseconds of each other). */
     private volatile long releasedAt;
 
     DefaultPermit(PermitQueue queue, String holder) {
+        this(queue, holder, null);
+    }
+
+    /** @param rawOwner what {@link DeadlockAccounting#rawAcquired} returned for this hold, or null */
+    DefaultPermit(PermitQueue queue, String holder, Object rawOwner) {
+        this.rawOwner = rawOwner;
         this.queue = queue;
         this.holder = holder;
         this.acquiredAt = PermitQueue.now();
@@ -36,6 +44,9 @@ final class DefaultPermit implements Permit {
             return false;
         }
         queue.untrack(trackedHold);
+        if (rawOwner != null) {
+            queue.deadlocks().rawReleased(rawOwner);
+        }
         queue.releaseOrThrow();
         return true;
     }

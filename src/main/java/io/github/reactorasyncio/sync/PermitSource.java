@@ -42,6 +42,11 @@ abstract class PermitSource {
     }
 
     public void release() {
+        DeadlockAccounting deadlocks = queue.deadlocks();
+        if (deadlocks != null) {
+            // Whose hold this ends is unknown: stop counting raw holds rather than keep one that is over.
+            deadlocks.rawHoldsUnknown();
+        }
         queue.releaseOrThrow();
         queue.retireOldestRawHold();
     }
