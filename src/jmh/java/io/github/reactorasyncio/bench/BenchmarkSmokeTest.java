@@ -56,7 +56,7 @@ class BenchmarkSmokeTest {
                 "ReleaseBurstBenchmark.releaseBurst", "ReleaseBurstBenchmark.uncontendedBaseline",
                 "CancellationStormBenchmark.cancel", "CancellationStormBenchmark.touchBaseline",
                 "DeadlockPolicyBenchmark.uncontended", "DeadlockPolicyBenchmark.uncontendedContextual",
-                "DeadlockPolicyBenchmark.contended");
+                "DeadlockPolicyBenchmark.nested", "DeadlockPolicyBenchmark.contended");
         // The contention grid ran every cell: 3 permits x 3 subscriber counts x 2 thread counts, three variants.
         assertThat(results).filteredOn(r -> r.getParams().getBenchmark().contains(".ContentionBenchmark."))
                 .hasSize(54);
@@ -67,6 +67,11 @@ class BenchmarkSmokeTest {
         FastPathCpuTime.main(new String[] {"1", "1000"});
         // Throws if a cancel leaves a waiter queued or the floor's CAS finds a waiter that is not queued.
         CancellationCpuTime.main(new String[] {"16"});
+    }
+
+    @Test
+    void deadlockLatencyHarnessReportsEveryTrial() throws InterruptedException {
+        assertThat(DeadlockLatency.measureAll(5, 1)).as("trials whose report never came").isZero();
     }
 
     @Test

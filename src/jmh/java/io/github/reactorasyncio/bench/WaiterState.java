@@ -21,7 +21,7 @@ final class WaiterState {
             theUnsafe.setAccessible(true);
             UNSAFE = (Unsafe) theUnsafe.get(null);
             STATE = UNSAFE.objectFieldOffset(
-                    Class.forName("io.github.reactorasyncio.sync.PermitQueue$Waiter").getDeclaredField("state"));
+                    Class.forName("io.github.reactorasyncio.sync.Waiter").getDeclaredField("state"));
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
