@@ -118,6 +118,30 @@ class MixedCycleDetectionTest {
     }
 
     @Test
+    void aBoundedSemaphoreOfOnePermitIsFollowedAsALock() {
+        BoundedSemaphore sem = BoundedSemaphore.create("B", 1, DeadlockPolicy.DETECT);
+        Lock lock = Lock.create("L", DeadlockPolicy.DETECT);
+        List<String> failures = new CopyOnWriteArrayList<>();
+        StepVerifier.withVirtualTime(() -> Flux.merge(
+                        named(sem.withPermit(Mono.delay(Duration.ofSeconds(1))
+                                .then(lock.withLock(Mono.just("T1 got both")))), "T1"),
+                        named(lock.withLock(Mono.delay(Duration.ofSeconds(1))
+                                        .then(sem.withPermit(Mono.just("T2 got both"))))
+                                .onErrorResume(DeadlockException.class, e -> {
+                                    failures.add(e.getMessage());
+                                    return Mono.just("T2 gave up");
+                                }), "T2"))
+                        .collectList())
+                .thenAwait(Duration.ofSeconds(1))
+                .assertNext(results -> assertThat(results).containsExactlyInAnyOrder("T1 got both", "T2 gave up"))
+                .expectComplete()
+                .verify(Duration.ofSeconds(5));
+        assertThat(failures).containsExactly("Wait cycle: 'T2' waits for BoundedSemaphore 'B' held by 'T1', which "
+                + "waits for Lock 'L' held by 'T2'. Take them in one global order (a Semaphore of one permit is a lock "
+                + "here).");
+    }
+
+    @Test
     void aSemaphoreWithFreeOrSeveralPermitsIsNoCycle() {
         // Two permits: T2 gets the second one, both finish; a cycle walk must not follow a semaphore of many holders.
         Semaphore sem = Semaphore.create("S2", 2, DeadlockPolicy.DETECT);
