@@ -56,7 +56,7 @@ class BenchmarkSmokeTest {
                 "ReleaseBurstBenchmark.releaseBurst", "ReleaseBurstBenchmark.uncontendedBaseline",
                 "CancellationStormBenchmark.cancel", "CancellationStormBenchmark.touchBaseline",
                 "DeadlockPolicyBenchmark.uncontended", "DeadlockPolicyBenchmark.uncontendedContextual",
-                "DeadlockPolicyBenchmark.contended");
+                "DeadlockPolicyBenchmark.nested", "DeadlockPolicyBenchmark.contended");
         // The contention grid ran every cell: 3 permits x 3 subscriber counts x 2 thread counts, four variants.
         assertThat(results).filteredOn(r -> r.getParams().getBenchmark().contains(".ContentionBenchmark."))
                 .hasSize(72);
@@ -70,6 +70,11 @@ class BenchmarkSmokeTest {
         RawAcquireCpuTime.main(new String[] {"1", "1000"});
         // Throws if a trial's holder was never reported (an empty sample) or hangs a latch for a second.
         AbandonedLockLatency.main(new String[] {"20"});
+    }
+
+    @Test
+    void deadlockLatencyHarnessReportsEveryTrial() throws InterruptedException {
+        assertThat(DeadlockLatency.measureAll(5, 1)).as("trials whose report never came").isZero();
     }
 
     @Test

@@ -27,6 +27,7 @@ import reactor.core.scheduler.Schedulers;
  *   <li>{@link #uncontended}: {@code withPermit(Mono.just(x))}, work that never asks for its Context;</li>
  *   <li>{@link #uncontendedContextual}: work that reads its Context, as nearly every real operator chain does
  *       (so the scope's Context is built);</li>
+ *   <li>{@link #nested}: {@code withPermit} inside {@code withPermit} of a second semaphore, both free;</li>
  *   <li>{@link #contended}: the contention grid's 8 permits × 1000 subscribers × 2 threads cell
  *       ({@value ContentionBenchmark#ITEMS} items, ns per item).</li>
  * </ul>
@@ -41,6 +42,8 @@ public class DeadlockPolicyBenchmark {
 
     private Semaphore semaphore;
     private Semaphore contendedSemaphore;
+    /** The inner level of {@link #nested}: a second semaphore of the same policy. */
+    private Semaphore innerSemaphore;
     private Scheduler scheduler;
     private Sink sink;
     private Integer value;
@@ -49,6 +52,7 @@ public class DeadlockPolicyBenchmark {
     public void setUp(Blackhole blackhole) {
         semaphore = Semaphore.create("policy", 8, policy);
         contendedSemaphore = Semaphore.create("policy-contended", 8, policy);
+        innerSemaphore = Semaphore.create("policy-inner", 8, policy);
         scheduler = Schedulers.newParallel("policy", 2);
         sink = new Sink(blackhole);
         value = 42;
@@ -67,6 +71,15 @@ public class DeadlockPolicyBenchmark {
     @Benchmark
     public void uncontendedContextual() {
         semaphore.withPermit(Mono.deferContextual(context -> Mono.just(context.size()))).subscribe(sink);
+    }
+
+    /**
+     * The nested fast path: a {@code withPermit} inside another's work, both permits free. Under a tracking policy
+     * the inner scope looks up its enclosing scope in the Context, which makes the outer one build its Context.
+     */
+    @Benchmark
+    public void nested() {
+        semaphore.withPermit(innerSemaphore.withPermit(Mono.just(value))).subscribe(sink);
     }
 
     @Benchmark

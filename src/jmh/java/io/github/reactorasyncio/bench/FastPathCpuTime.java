@@ -44,6 +44,7 @@ public final class FastPathCpuTime {
             p.setUp(blackhole);
             variants.put("policy " + policy + " uncontended", p::uncontended);
             variants.put("policy " + policy + " uncontendedContextual", p::uncontendedContextual);
+            variants.put("policy " + policy + " nested", p::nested);
         }
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         Map<String, double[]> samples = new LinkedHashMap<>();

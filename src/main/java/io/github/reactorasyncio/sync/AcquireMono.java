@@ -74,7 +74,10 @@ final class AcquireMono extends Mono<Permit> {
             if (STATE.compareAndSet(this, GRANTED, DELIVERED)) {
                 // Created only once delivery is certain: a tracked hold must belong to a permit someone owns.
                 ContextView context = actual.currentContext();
-                DefaultPermit permit = new DefaultPermit(queue, Ownership.holderName(context), site);
+                DeadlockAccounting deadlocks = queue.deadlocks();
+                // Counted as held by the scope or task it was acquired in before anyone can queue behind it there.
+                Object owner = deadlocks == null ? null : deadlocks.rawAcquired(context);
+                DefaultPermit permit = new DefaultPermit(queue, Ownership.holderName(context), site, owner);
                 if (permit.holdSeq != 0) {
                     AbandonedLocks.register(permit, context);
                 }

@@ -68,6 +68,11 @@ public final class CancellationJoin {
         return new CancellationJoin(in(context));
     }
 
+    /** The join this one was opened inside (the enclosing task's), or null. */
+    CancellationJoin outer() {
+        return outer;
+    }
+
     /** The innermost join in {@code context}, or null. */
     static CancellationJoin in(ContextView context) {
         Object join = context.getOrDefault(KEY, null);

@@ -1,13 +1,19 @@
 package io.github.reactorasyncio.sync;
 
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
-import io.github.reactorasyncio.sync.Waiter;
 import reactor.util.concurrent.Queues;
+import reactor.util.context.ContextView;
 
 /**
  * The deadlock accounting of one {@link PermitQueue} whose policy is {@code DETECT} or {@code REPORT}: an observer
@@ -38,6 +44,16 @@ final class DeadlockAccounting {
     private int blockedHolders;
     /** Drain owner only: the current deadlock episode was reported already (REPORT reports once per episode). */
     private boolean reported;
+    /**
+     * Raw permits of this queue not released yet, by their owner ({@link #rawOwner}); any thread adds and removes.
+     * Keys are compared by identity (neither scopes nor joins override {@code equals}).
+     */
+    private final ConcurrentHashMap<Object, RawHold> rawHolds = new ConcurrentHashMap<>();
+    /**
+     * Drain owner only: owners of raw holds with scopes queued here among their descendants, and how many such
+     * scopes each has ({@link #linkRawOwners}).
+     */
+    private final Map<Object, int[]> rawWatched = new IdentityHashMap<>();
 
     DeadlockAccounting(PermitQueue queue) {
         this.queue = queue;
@@ -64,13 +80,17 @@ final class DeadlockAccounting {
     }
 
     /**
-     * Nested starvation: no permit free, and every holder has a descendant queued here. Holders count here only
-     * while they hold (see {@link #countBlockingAncestors}), so a holder that can still release never makes it true.
+     * Nested starvation: no permit free, and every permit held by a holder that has a descendant queued here. Holders
+     * count here only while they hold (see {@link #linked}), so a holder that can still release never makes it true.
+     * A raw permit counts as held by its owner ({@link #rawOwner}) while that owner has a scope queued here among its
+     * descendants; those counts are confirmed against the live waiters before anything is reported.
      */
     void checkNestedStarvation() {
         int free = queue.freePermits();
         int permits = queue.capacity();
-        boolean starved = blockedHolders > 0 && free == 0 && blockedHolders == permits;
+        int rawBlocked = rawWatched.isEmpty() ? 0 : rawPermitsOf(rawWatched.keySet());
+        int blocked = blockedHolders + rawBlocked;
+        boolean starved = blocked > 0 && free == 0 && blocked == permits;
         if (!starved) {
             reported = false;
             return;
@@ -78,26 +98,56 @@ final class DeadlockAccounting {
         if (queue.policy == DeadlockPolicy.REPORT && reported) {
             return;
         }
-        reported = true;
+        Participants names = new Participants();
         LinkedHashSet<String> parents = new LinkedHashSet<>();
         List<Waiter> children = new ArrayList<>();
+        Set<Object> rawOwners = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Waiter w = queue.head(); w != null; w = w.next) {
+            if (w.state != Waiter.QUEUED) {
+                continue;
+            }
+            boolean child = false;
             if (w.blockingAncestors != null && w.blockingAncestors.length > 0) {
-                children.add(w);
+                child = true;
                 for (PermitScope<?> a : w.blockingAncestors) {
-                    parents.add(a.holderName());
+                    parents.add(names.of(a));
                 }
             }
+            if (w.rawOwners != null) {
+                for (Object owner : w.rawOwners) {
+                    RawHold hold = rawHolds.get(owner);
+                    if (hold != null) {
+                        child = true;
+                        rawOwners.add(owner);
+                        parents.add(hold.holder != null ? hold.holder
+                                : owner instanceof PermitScope<?> scope ? names.of(scope) : names.number(owner));
+                    }
+                }
+            }
+            if (child) {
+                children.add(w);
+            }
         }
+        if (rawBlocked > 0 && blockedHolders + rawPermitsOf(rawOwners) != permits) {
+            return; // a watched owner's only queued descendants were withdrawn and not unlinked yet: not starved
+        }
+        LinkedHashSet<String> childNames = new LinkedHashSet<>();
+        for (Waiter child : children) {
+            childNames.add(names.of(child));
+        }
+        reported = true;
         String message = permits == 1 && "Lock".equals(queue.kind)
                 ? "Lock '" + queue.name + "' is deadlocked: it is held by " + Ownership.list(parents)
-                        + ", which waits on its own descendant queued for the same lock (a Lock is not re-entrant). "
+                        + ", which waits on its own " + (children.size() == 1 ? "descendant " : "descendants ")
+                        + Ownership.list(childNames) + " queued for the same lock (a Lock is not re-entrant). "
                         + "Release it before acquiring it again, or create the lock with DeadlockPolicy.REENTRANT."
-                : queue.kind + " '" + queue.name + "' (" + permits + (permits == 1 ? " permit" : " permits") + ") is deadlocked: all "
-                        + permits + (permits == 1 ? " permit is" : " permits are") + " held by parents "
-                        + Ownership.list(parents) + " waiting on their own children queued on the same "
-                        + queue.kind.toLowerCase(Locale.ROOT) + ". Use separate semaphores per level, or create it "
-                        + "with DeadlockPolicy.REENTRANT so children borrow their parent's permit.";
+                : queue.kind + " '" + queue.name + "' (" + permits + (permits == 1 ? " permit" : " permits")
+                        + ") is deadlocked: all " + permits + (permits == 1 ? " permit is" : " permits are")
+                        + " held by parents " + Ownership.list(parents) + " waiting on their own " + children.size()
+                        + (children.size() == 1 ? " child " : " children ") + Ownership.list(childNames)
+                        + " queued on the same " + queue.kind.toLowerCase(Locale.ROOT) + ". Use separate semaphores "
+                        + "per level, or create it with DeadlockPolicy.REENTRANT so children borrow their parent's "
+                        + "permit.";
         Diagnostics.report(new DeadlockReport(queue.label(), queue.policy, List.copyOf(parents), message));
         if (queue.policy == DeadlockPolicy.DETECT) {
             queue.failAll(children, message);
@@ -105,10 +155,11 @@ final class DeadlockAccounting {
     }
 
     /**
-     * Follows a Lock waiter just linked: the lock's holder, the lock its queued descendant waits for, that lock's
-     * holder, and so on. Reaching a scope of {@code w}'s own chain means {@code w} closes a cycle: reported, and under
-     * DETECT {@code w} is failed and unlinked. Runs after {@code w}'s own edge is published, so two waiters closing
-     * one cycle at the same instant cannot both miss it; both may report it.
+     * Follows a waiter just linked on a queue of one permit: its holder, what that holder's latest descendant waits
+     * for (another such queue, or the signal of a {@link Condition} whose lock is such a queue), that queue's holder,
+     * and so on. Reaching a scope of {@code w}'s own chain means {@code w} closes a cycle: reported, and under DETECT
+     * {@code w} is failed and unlinked. Runs after {@code w}'s own edge is published, so two waiters closing one
+     * cycle at the same instant cannot both miss it; both may report it.
      */
     void checkLockCycle(Waiter w) {
         if (!queue.tracksOwner()) {
@@ -118,37 +169,79 @@ final class DeadlockAccounting {
         if (from == null) {
             return;
         }
-        StringBuilder path = new StringBuilder("'").append(w.holderName()).append("' waits for Lock '")
-                .append(queue.name).append("'");
-        List<String> holders = new ArrayList<>();
-        PermitQueue lock = queue;
+        List<PermitQueue> waitedOn = new ArrayList<>();
+        List<PermitScope<?>> holders = new ArrayList<>();
+        List<Waiter> via = new ArrayList<>();
+        PermitQueue at = queue;
         for (int hops = 0; hops < 64; hops++) {
-            PermitScope<?> holder = lock.owner;
-            if (holder == null) {
+            PermitScope<?> holder = at.soleHolder();
+            if (holder == null || holder.cancelling()) {
                 return;
             }
-            holders.add(holder.holderName());
-            path.append(" held by '").append(holder.holderName()).append("'");
+            waitedOn.add(at);
+            holders.add(holder);
             if (Ownership.isAncestorOrSelf(holder, from)) {
                 if (hops == 0) {
-                    return; // re-entry into one lock: nested starvation reports it once linked
+                    return; // re-entry into one queue: nested starvation reports it once linked
                 }
-                String message = "Lock cycle: " + path + ". Take locks in one global order (Locks.withAll).";
-                Diagnostics.report(new DeadlockReport("Lock '" + queue.name + "'", queue.policy, List.copyOf(holders),
-                        message));
-                if (queue.policy == DeadlockPolicy.DETECT) {
-                    queue.failAll(List.of(w), message);
-                }
+                reportCycle(w, waitedOn, holders, via);
                 return;
             }
             HoldRecord held = holder.recordIfAny();
             Waiter next = held == null ? null : held.blockedOn;
-            PermitQueue nextLock = next == null ? null : next.linkedIn;
-            if (nextLock == null || next.state != Waiter.QUEUED || !nextLock.tracksOwner()) {
+            if (next == null) {
                 return;
             }
-            lock = nextLock;
-            path.append(", which waits for Lock '").append(lock.name).append("'");
+            PermitQueue nextQueue = next.state == Waiter.QUEUED ? next.linkedIn : next.signalledUnder();
+            if (nextQueue == null || !nextQueue.tracksOwner()) {
+                return;
+            }
+            via.add(next);
+            at = nextQueue;
+        }
+    }
+
+    /**
+     * The cycle found by {@link #checkLockCycle}: {@code w} waits for {@code waitedOn[0]}, held by
+     * {@code holders[0]}, which waits through {@code via[0]} for {@code waitedOn[1]}, and so on back to {@code w}'s
+     * own chain. A cycle of Locks alone keeps its message of before (a contract); any other is a "Wait cycle".
+     */
+    private void reportCycle(Waiter w, List<PermitQueue> waitedOn, List<PermitScope<?>> holders, List<Waiter> via) {
+        Participants names = new Participants();
+        PermitScope<?> last = holders.get(holders.size() - 1);
+        Object named = w.subscriberContext().getOrDefault(Semaphore.HOLDER_KEY, null);
+        // An unnamed closer runs inside the last holder (its own chain): it is named as that holder.
+        String closer = named != null ? named.toString() : names.of(last);
+        boolean locksOnly = true;
+        boolean awaits = false;
+        StringBuilder path = new StringBuilder("'").append(closer).append("' waits for ")
+                .append(waitedOn.get(0).label());
+        List<String> holderNames = new ArrayList<>();
+        for (int i = 0; i < holders.size(); i++) {
+            String holder = names.of(holders.get(i));
+            holderNames.add(holder);
+            path.append(" held by '").append(holder).append("'");
+            locksOnly &= "Lock".equals(waitedOn.get(i).kind);
+            if (i < via.size()) {
+                Waiter step = via.get(i);
+                PermitQueue next = waitedOn.get(i + 1);
+                if (step.state == Waiter.QUEUED) {
+                    path.append(", which waits for ").append(next.label());
+                } else {
+                    awaits = true;
+                    path.append(", which awaits Condition '").append(step.conditionName())
+                            .append("', signalled only under ").append(next.label());
+                }
+            }
+        }
+        String message = locksOnly && !awaits
+                ? "Lock cycle: " + path + ". Take locks in one global order (Locks.withAll)."
+                : "Wait cycle: " + path + "." + (awaits
+                        ? " A Condition await lends only its own lock: release the others before awaiting."
+                        : " Take them in one global order (a Semaphore of one permit is a lock here).");
+        Diagnostics.report(new DeadlockReport(queue.label(), queue.policy, List.copyOf(holderNames), message));
+        if (queue.policy == DeadlockPolicy.DETECT) {
+            queue.failAll(List.of(w), message);
         }
     }
 
@@ -177,6 +270,9 @@ final class DeadlockAccounting {
             }
         }
         w.blockingAncestors = blocking == null ? NO_SCOPES : blocking.toArray(NO_SCOPES);
+        if (!rawHolds.isEmpty() && w instanceof QueueNode) {
+            linkRawOwners(w);
+        }
     }
 
     void unlinked(Waiter w) {
@@ -193,5 +289,122 @@ final class DeadlockAccounting {
             }
         }
         w.blockingAncestors = null;
+        if (w.rawOwners != null) {
+            unlinkRawOwners(w);
+        }
+    }
+
+    // ---- Condition awaits (issue 14, item 3): an await waits for whoever holds its lock to signal ----
+
+    /**
+     * A {@link Condition} await of {@code scope}, without a maximum wait, is about to lend its lock: the scopes
+     * enclosing {@code scope} (which keep whatever else they hold) now wait on {@code await}, whose
+     * {@link Waiter#signalledUnder()} leads a wait-cycle walk to the lock's next holder. {@code scope} itself is
+     * left out: it holds nothing once lent. Any thread; a stale edge is harmless, the walk checks the await's phase.
+     */
+    static void awaiting(PermitScope<?> scope, Waiter await) {
+        if (!scope.queue().detects()) {
+            return;
+        }
+        for (PermitScope<?> a = scope.parentScope(); a != null; a = a.parentScope()) {
+            a.record().blockedOn = await;
+        }
+    }
+
+    // ---- Raw holds (issue 14, item 3): a raw Permit counts as held by the scope or task that acquired it ----
+
+    /** How many raw permits of this queue one owner holds, and its holder name (null: unnamed). Immutable. */
+    private record RawHold(int count, String holder) {
+    }
+
+    /**
+     * The owner a raw permit acquired with {@code context} counts as held by: the innermost {@code withPermit}/{@code
+     * withLock} scope of that Context, otherwise the innermost task's {@link CancellationJoin}, otherwise none
+     * ({@code tryAcquire()} from plain code, a chain outside any scope or task).
+     */
+    static Object rawOwner(ContextView context) {
+        PermitScope<?> scope = Ownership.enclosingScope(context);
+        return scope != null ? scope : CancellationJoin.in(context);
+    }
+
+    /** A raw permit was handed to a subscriber whose Context is {@code context} (any thread); returns its owner. */
+    Object rawAcquired(ContextView context) {
+        Object owner = rawOwner(context);
+        if (owner != null) {
+            Object named = context.getOrDefault(Semaphore.HOLDER_KEY, null);
+            String holder = named == null ? null : named.toString();
+            rawHolds.merge(owner, new RawHold(1, holder), (was, one) -> new RawHold(was.count + 1, was.holder));
+        }
+        return owner;
+    }
+
+    /**
+     * A raw permit of {@code owner} is being released (any thread), before the permit goes back: the count never
+     * exceeds the permits really held, so a check between the two sees too few holders, never too many.
+     */
+    void rawReleased(Object owner) {
+        rawHolds.computeIfPresent(owner, (k, was) -> was.count == 1 ? null : new RawHold(was.count - 1, was.holder));
+    }
+
+    /**
+     * A raw {@code release()} that names no hold (asyncio's, by anyone): the raw holds can no longer be told apart, so
+     * none is counted any more (a missed report is possible from here on, a false one is not). Any thread.
+     */
+    void rawHoldsUnknown() {
+        rawHolds.clear();
+    }
+
+    /** Raw permits held now by {@code owners}. */
+    private int rawPermitsOf(Collection<Object> owners) {
+        int n = 0;
+        for (Object owner : owners) {
+            RawHold hold = rawHolds.get(owner);
+            if (hold != null) {
+                n += hold.count;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Drain owner: a scope waiter {@code w} was linked while raw permits are out; each raw owner among its
+     * ancestors (scopes, then the joins of the tasks it runs in) is watched while it has such a waiter queued. Only
+     * {@code withPermit}/{@code withLock} waiters count: a second raw acquire by a raw holder may be waiting for
+     * someone else's release (a semaphore used as a signal), which is not a deadlock.
+     */
+    private void linkRawOwners(Waiter w) {
+        List<Object> owners = null;
+        for (PermitScope<?> a = w.parentScope(); a != null; a = a.parentScope()) {
+            if (rawHolds.containsKey(a)) {
+                owners = add(owners, a);
+            }
+        }
+        for (CancellationJoin j = CancellationJoin.in(w.subscriberContext()); j != null; j = j.outer()) {
+            if (rawHolds.containsKey(j)) {
+                owners = add(owners, j);
+            }
+        }
+        if (owners != null) {
+            for (Object owner : owners) {
+                rawWatched.computeIfAbsent(owner, k -> new int[1])[0]++;
+            }
+            w.rawOwners = owners.toArray();
+        }
+    }
+
+    private static List<Object> add(List<Object> owners, Object owner) {
+        List<Object> list = owners == null ? new ArrayList<>(2) : owners;
+        list.add(owner);
+        return list;
+    }
+
+    private void unlinkRawOwners(Waiter w) {
+        for (Object owner : w.rawOwners) {
+            int[] n = rawWatched.get(owner);
+            if (n != null && --n[0] == 0) {
+                rawWatched.remove(owner);
+            }
+        }
+        w.rawOwners = null;
     }
 }

@@ -11,8 +11,11 @@ package io.github.reactorasyncio.sync;
  *       on the same semaphore. A descendant is work subscribed inside the holder's {@code withPermit}/{@code
  *       withLock}, found through the Reactor Context. With one permit this is a {@link Lock} acquired again by
  *       the chain that holds it.</li>
- *   <li><b>Lock cycles</b>: a chain holding lock A queues for lock B while B's holder has a descendant queued for
- *       A (through any number of locks).</li>
+ *   <li><b>Wait cycles</b>: a chain holding lock A queues for lock B while B's holder has a descendant queued for
+ *       A (through any number of primitives created with one permit: {@link Lock}s and {@code Semaphore(1)}s), or
+ *       awaiting, without a maximum wait, a {@link Condition} whose lock A's holder is the chain that waits.</li>
+ *   <li>A permit taken with {@code acquire()} counts as held by the {@code withPermit}/{@code withLock} scope, or
+ *       else the task, it was acquired in, for the nested starvation check.</li>
  * </ul>
  *
  * <p>Both are certain deadlocks <em>if the holders need their descendants to finish</em>. A holder that can finish

@@ -219,6 +219,10 @@ final class DefaultCondition implements Condition {
 
         /** Joins the deque before lending the lock, so a signal sent once the lock is free finds this await. */
         void start() {
+            if (maxWait == null) {
+                // Before the lend: whoever the lend lets in and then closes a wait cycle through us sees our edge.
+                DeadlockAccounting.awaiting(scope, this);
+            }
             waiters.addLast(this);
             if (!scope.lend()) {
                 // The scope ended while we subscribed: it is being cancelled; nothing was lent, nothing to reclaim.
@@ -270,6 +274,18 @@ final class DefaultCondition implements Condition {
         @Override
         public void request(long n) {
             // the completion needs no demand
+        }
+
+        /** Until a signal, a timeout or a cancel settles it, only a holder of the lock can let us go on. */
+        @Override
+        PermitQueue signalledUnder() {
+            int p = phase;
+            return maxWait == null && (p == INIT || p == WAITING) ? scope.plan.queue : null;
+        }
+
+        @Override
+        String conditionName() {
+            return name;
         }
 
         @Override

@@ -23,6 +23,8 @@ final class DefaultPermit implements Permit {
     final long holdSeq;
     /** The leak net's record of this permit, for a sampled acquire only; null otherwise. */
     private final LeakNet.Tracker leak;
+    /** The owner the deadlock accounting counts this hold against (DeadlockAccounting#rawOwner), or null. */
+    private final Object rawOwner;
     /** 0 while held; set to 1 by exactly one release(). */
     private volatile int released;
     /** Set to 1 by the one report of this hold as abandoned by its owner. */
@@ -30,7 +32,9 @@ final class DefaultPermit implements Permit {
     /** Written before {@link #released} is set (by each racing releaser, within nanoseconds of each other). */
     private volatile long releasedAt;
 
-    DefaultPermit(PermitQueue queue, String holder, LeakNet.Site site) {
+    /** @param rawOwner what {@link DeadlockAccounting#rawAcquired} returned for this hold, or null */
+    DefaultPermit(PermitQueue queue, String holder, LeakNet.Site site, Object rawOwner) {
+        this.rawOwner = rawOwner;
         this.queue = queue;
         this.holder = holder;
         this.acquiredAt = PermitQueue.now();
@@ -55,6 +59,9 @@ final class DefaultPermit implements Permit {
             queue.endRawHold(holdSeq);
         }
         queue.untrack(trackedHold);
+        if (rawOwner != null) {
+            queue.deadlocks().rawReleased(rawOwner);
+        }
         queue.releaseOrThrow();
         return true;
     }

@@ -87,7 +87,11 @@ final class PermitQueue {
     final DeadlockPolicy policy;
     /** DETECT or REPORT: the drain loop keeps the blocked-holder accounting and checks for deadlocks. */
     private final boolean detects;
-    /** A Lock whose policy detects: its one holder is known, so lock cycles can be followed through it. */
+    /**
+     * A queue created with one permit (a Lock, a Semaphore(1)) whose policy detects: its one scope holder is kept in
+     * {@link #owner}, so wait cycles can be followed through it (while its capacity stays one, see
+     * {@link #soleHolder()}).
+     */
     private final boolean tracksOwner;
     private final Overflow overflow;
     /** The message of the IllegalStateException thrown when {@link Overflow#REFUSE} refuses a release. */
@@ -123,7 +127,7 @@ final class PermitQueue {
      */
     private final DeadlockAccounting deadlocks;
 
-    /** The scope holding this Lock (tracksOwner only); null when free or held through a raw Permit. */
+    /** The scope holding this queue's one permit (tracksOwner only); null when free or held through a raw Permit. */
     volatile PermitScope<?> owner;
 
     // ---- raw holds: a Lock kept after its holder ended, and the leak net (see AbandonedLocks, LeakNet) ----
@@ -172,7 +176,7 @@ final class PermitQueue {
         this.kind = kind;
         this.policy = policy;
         this.detects = policy == DeadlockPolicy.DETECT || policy == DeadlockPolicy.REPORT;
-        this.tracksOwner = detects && "Lock".equals(kind);
+        this.tracksOwner = detects && permits == 1;
         this.watchesRawHolds = policy != DeadlockPolicy.OFF && "Lock".equals(kind);
         if (permits < 0) {
             throw new IllegalArgumentException("permits must be >= 0, was " + permits);
@@ -322,6 +326,19 @@ final class PermitQueue {
 
     boolean tracksOwner() {
         return tracksOwner;
+    }
+
+    /**
+     * The scope holding the one permit, for wait-cycle walks; null when free, held raw, or when releases beyond the
+     * acquires grew a Semaphore(1) (capacity never shrinks, so {@link #owner} may then name one of several holders).
+     */
+    PermitScope<?> soleHolder() {
+        return tracksOwner && capacity() == 1 ? owner : null;
+    }
+
+    /** The deadlock accounting, null under {@code OFF} and {@code REENTRANT}. */
+    DeadlockAccounting deadlocks() {
+        return deadlocks;
     }
 
     /** A holder that ended while it may have had descendants queued here; the drain loop stops counting it. */
@@ -584,7 +601,9 @@ final class PermitQueue {
         SemaphoreStatistics statistics = statistics();
         long now = now();
         List<PrimitiveSnapshot.Holder> holders = new ArrayList<>();
-        PermitScope<?> lockOwner = owner;
+        // Only a Lock lists its untracked withLock holder: a Semaphore(1) keeps its owner for cycle walks alone, and
+        // semaphores list holders only while holder tracking is on (docs/deadlocks.md, "Holder tracking").
+        PermitScope<?> lockOwner = "Lock".equals(kind) ? owner : null;
         HoldRecord ownerRecord = lockOwner == null ? null : lockOwner.recordIfAny();
         if (lockOwner != null && (ownerRecord == null || ownerRecord.trackedHold == null)) {
             holders.add(new PrimitiveSnapshot.Holder(lockOwner.holderName(), Optional.empty(), false));

@@ -595,6 +595,19 @@ final class PermitScope<T> extends Mono<T> implements CoreSubscriber<T>, Subscri
                 || waiting != null && waiting.actual != null;
     }
 
+    /**
+     * This scope or an enclosing one has been cancelled: its hold is ending (the cancel cancels work, then gives the
+     * permit back), so it waits on nothing any more, whatever its descendants still queue for on the way out.
+     */
+    boolean cancelling() {
+        for (PermitScope<?> s = this; s != null; s = s.parent) {
+            if (s.upstream == Operators.cancelledSubscription()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Holds a permit of its own right now (not lent to a Condition, not borrowed from an ancestor). */
     boolean holds() {
         return state == GRANTED;

@@ -38,12 +38,17 @@ abstract class PermitSource {
     }
 
     public Optional<Permit> tryAcquire() {
-        return queue.tryAcquire() ? Optional.of(new DefaultPermit(queue, "anonymous", LeakNet.sample(queue)))
+        return queue.tryAcquire() ? Optional.of(new DefaultPermit(queue, "anonymous", LeakNet.sample(queue), null))
                 : Optional.empty();
     }
 
     public void release() {
         queue.releasingAnonymously();
+        DeadlockAccounting deadlocks = queue.deadlocks();
+        if (deadlocks != null) {
+            // Whose hold this ends is unknown: stop counting raw holds rather than keep one that is over.
+            deadlocks.rawHoldsUnknown();
+        }
         queue.releaseOrThrow();
         queue.retireOldestRawHold();
     }

@@ -47,6 +47,8 @@ abstract class Waiter {
     volatile PermitQueue linkedIn;
     /** Drain owner only: the ancestors holding this queue that this waiter was counted against. */
     PermitScope<?>[] blockingAncestors;
+    /** Drain owner only: owners of raw permits of this queue that this waiter descends from (see DeadlockAccounting). */
+    Object[] rawOwners;
     /** The pending maximum-wait timer, if any; disposed once the waiter leaves the queue. */
     private volatile Disposable timer;
 
@@ -82,6 +84,20 @@ abstract class Waiter {
 
     String holderName() {
         return Ownership.holderName(subscriberContext());
+    }
+
+    /**
+     * For lock-cycle walks: the lock whose holder must signal before this waiter can go on, when it is a
+     * {@link Condition} await waiting for a signal without a maximum wait; null for every other waiter, and for an
+     * await that was signalled, timed out or cancelled.
+     */
+    PermitQueue signalledUnder() {
+        return null;
+    }
+
+    /** The Condition a waiter whose {@link #signalledUnder()} is not null awaits, for messages. */
+    String conditionName() {
+        return null;
     }
 
     /**

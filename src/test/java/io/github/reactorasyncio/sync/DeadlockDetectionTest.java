@@ -60,7 +60,8 @@ class DeadlockDetectionTest {
                 .thenAwait(Duration.ofMillis(1))
                 .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(DeadlockException.class).hasMessage(
                         "Semaphore 'fetch' (10 permits) is deadlocked: all 10 permits are held by parents "
-                                + "[parent-1 … parent-10] waiting on their own children queued on the same semaphore. "
+                                + "[parent-1 … parent-10] waiting on their own 28 children [parent-1 … parent-10] "
+                                + "queued on the same semaphore. "
                                 + "Use separate semaphores per level, or create it with DeadlockPolicy.REENTRANT so "
                                 + "children borrow their parent's permit."))
                 .verify(Duration.ofSeconds(5));
@@ -213,7 +214,7 @@ class DeadlockDetectionTest {
         StepVerifier.create(lock.withLock(lock.withLock(Mono.just(1)))
                         .contextWrite(Context.of(Semaphore.HOLDER_KEY, "Task-7")))
                 .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(DeadlockException.class).hasMessage(
-                        "Lock 'db' is deadlocked: it is held by [Task-7], which waits on its own descendant queued "
+                        "Lock 'db' is deadlocked: it is held by [Task-7], which waits on its own descendant [Task-7] queued "
                                 + "for the same lock (a Lock is not re-entrant). Release it before acquiring it again, "
                                 + "or create the lock with DeadlockPolicy.REENTRANT."))
                 .verify(Duration.ofSeconds(5));

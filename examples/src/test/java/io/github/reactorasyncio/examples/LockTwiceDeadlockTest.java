@@ -18,7 +18,7 @@ class LockTwiceDeadlockTest {
                             "Task acquiring lock...",
                             "Task acquiring lock again...",
                             "[0.0 s] DeadlockException: Lock 'lock' is deadlocked: it is held by [task], which waits "
-                                    + "on its own descendant queued for the same lock (a Lock is not re-entrant). "
+                                    + "on its own descendant [task] queued for the same lock (a Lock is not re-entrant). "
                                     + "Release it before acquiring it again, or create the lock with "
                                     + "DeadlockPolicy.REENTRANT.",
                             "lock.locked() = false",

@@ -21,10 +21,12 @@ class NestedSemaphoreDeadlockTest {
                             "[10.0 s]    still hung: 3/3 permits held by parents, 6 children queued, no error, "
                                     + "nothing logged",
                             "[10.0 s] 2. The same with DeadlockPolicy.DETECT",
-                            // The children queue 1 s into the part, after their parents' own work: reported then.
+                            // The children queue 1 s into the part, after their parents' own work: reported then,
+                            // as the third parent's first child queues (5 of the 6 children are queued by then).
                             "[11.0 s]    DeadlockException: Semaphore 'fetch' (3 permits) is deadlocked: all 3 permits "
-                                    + "are held by parents [parent-1, parent-2, parent-3] waiting on their own children "
-                                    + "queued on the same semaphore. Use separate semaphores per level, or create it "
+                                    + "are held by parents [parent-1, parent-2, parent-3] waiting on their own 5 "
+                                    + "children [child-1.1 … child-3.1] queued on the same semaphore. Use separate "
+                                    + "semaphores per level, or create it "
                                     + "with DeadlockPolicy.REENTRANT so children borrow their parent's permit.",
                             "[11.0 s]    the parents failed with it and released: 3 permits available",
                             "[11.0 s] 3. Fix: a semaphore per level, Semaphore(3) for parents and Semaphore(3) for "
