@@ -30,7 +30,8 @@ for round in $(seq "$ROUNDS"); do
     # shellcheck disable=SC2086
     FETCH_JAVA_OPTS="$opts" FETCH_CDS_ARCHIVE="$archive_path" /usr/bin/time -f '%e %U %S %M' -o "$OUT/time.txt" \
         target/fetch -q --json $args > "$OUT/out.json" 2> "$OUT/err.txt" || true
-    read -r wall user sys rss < "$OUT/time.txt"
+    # The last line: time prefixes "Command exited with non-zero status N" when the command exits non-zero.
+    read -r wall user sys rss < <(tail -1 "$OUT/time.txt")
     python3 - "$label" "$round" "$wall" "$user" "$sys" "$rss" "$load" "$OUT/out.json" >> "$OUT/runs.jsonl" <<'PY'
 import json, sys
 label, rnd, wall, user, sys_s, rss, load, out = sys.argv[1:]
