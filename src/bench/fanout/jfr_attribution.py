@@ -1,0 +1,103 @@
+"""Attributes a FanoutDriver JFR recording's CPU samples and allocation to causes (issue 16, item 3).
+
+usage: python3 jfr_attribution.py RECORDING.jfr DRIVER_OUTPUT.jsonl LAST_PASSES
+
+Only the samples of the last LAST_PASSES passes count (steady state; their duration is summed from the driver's
+JSON lines and taken back from the recording's last sample). A sample goes to the cause of the frame nearest its
+leaf that is not the JDK's (java/, jdk/, sun/: the JDK does the work of whoever called it), or of a JDK frame on
+the way there that a pattern names (URI parsing, Duration, the scheduler's queue). Only that one frame decides:
+the whole request is subscribed and completed from within flatMap's, the limit's and the operators' frames, so
+looking deeper would charge them for everything below. A frame no pattern matches is "Reactor Netty / Netty, the
+rest" (the two clients' common work: codec, pool, channel, flatMap itself). Per-request figures: the passes' process CPU (the driver's cpu_s)
+over their requests, split by sample share; allocation: the sampled weights of jdk.ObjectAllocationSample (an
+estimate of every byte allocated) over the same requests. Prints a Markdown table.
+"""
+import json
+import subprocess
+import sys
+from datetime import datetime, timedelta
+
+# (cause, substrings of "package/Class.method"); the first cause matched from the leaf wins, so the specific
+# ones (the limit, timers, gzip) come before the general ones (the fetcher's own code).
+CAUSES = [
+    ("JFR itself", ["jdk/jfr/"]),
+    ("the limit (Semaphore.withPermit)", ["io/github/reactorasyncio/sync/"]),
+    ("timers (exchange timeout, silence timer, scheduler)", ["publisher/MonoTimeout", "publisher/FluxTimeout", "publisher/MonoDelay", "OnErrorReturn",
+        "ScheduledThreadPoolExecutor", "DelayedWorkQueue", "ResponseSilenceTimer", "scheduler/", "SchedulerTask"]),
+    ("gzip negotiation (Accept-Encoding, decompressor)", ["HttpContentDecompressor", "HttpContentDecoder",
+        "compress", "Compress"]),
+    ("redirect predicate and redirect bookkeeping", ["followRedirect", "redirect", "Redirect"]),
+    ("URL parsing (URI, validate, Reactor Netty's endpoint)", ["java/net/URI", "ReactorNettyFetcher.validate",
+        "UriEndpoint", "java/util/regex/"]),
+    ("connection guard", ["ConnectionGuard"]),
+    ("result objects and bookkeeping (FetchResult, Duration, Request, counters)", ["FetchResult",
+        "java/time/Duration", "ReactorNettyFetcher$Request", "FetchFailure", "RetryPolicy"]),
+    ("the operators the fetcher adds (defer, doOnCancel, onErrorResume, map)", ["ReactorNettyFetcher",
+        "publisher/FluxPeek", "publisher/MonoPeek", "OnErrorResume"]),
+    ("the benchmark driver (its map, filter, collectList)", ["FanoutDriver", "FluxFilter", "MonoCollectList"]),
+    ("GC", ["gc/", "GC"]),
+]
+OTHER = "Reactor Netty / Netty, the rest"
+
+
+def frames(event):
+    trace = event["values"].get("stackTrace") or {"frames": []}
+    for f in trace["frames"]:
+        m = f["method"]
+        yield m["type"]["name"] + "." + m["name"]
+
+
+JDK = ("java/", "jdk/", "sun/")
+
+
+def cause(event):
+    for frame in frames(event):
+        for name, patterns in CAUSES:
+            if any(p in frame for p in patterns):
+                return name
+        if not frame.startswith(JDK):
+            return OTHER
+    return OTHER
+
+
+def events(recording, kind):
+    out = subprocess.run(["jfr", "print", "--json", "--events", kind, recording], check=True,
+                         capture_output=True, text=True).stdout
+    return json.loads(out)["recording"]["events"]
+
+
+def when(event):
+    return datetime.fromisoformat(event["values"]["startTime"].rstrip("Z")[:26])
+
+
+def main():
+    recording, driver, last = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    passes = [json.loads(l) for l in open(driver) if l.startswith("{")][-last:]
+    requests = sum(p["requests"] for p in passes)
+    cpu = sum(p["cpu_s"] for p in passes)
+    window = timedelta(seconds=sum(p["seconds"] for p in passes))
+    cpu_events = events(recording, "jdk.ExecutionSample")
+    alloc_events = events(recording, "jdk.ObjectAllocationSample")
+    end = max(when(e) for e in cpu_events)
+    cpu_events = [e for e in cpu_events if when(e) >= end - window]
+    alloc_events = [e for e in alloc_events if when(e) >= end - window]
+    samples, weight = {}, {}
+    for e in cpu_events:
+        samples[cause(e)] = samples.get(cause(e), 0) + 1
+    for e in alloc_events:
+        weight[cause(e)] = weight.get(cause(e), 0) + int(e["values"]["weight"])
+    total_samples, total_weight = sum(samples.values()), sum(weight.values())
+    print(f"{requests} requests in the last {len(passes)} passes, {cpu:.2f} CPU s "
+          f"({cpu / requests * 1e6:.1f} µs/request), {total_samples} CPU samples, "
+          f"{total_weight / requests:.0f} B/request sampled")
+    print()
+    print("| cause | CPU samples | µs CPU / request | B / request |")
+    print("|---|---:|---:|---:|")
+    for name in [c for c, _ in CAUSES] + [OTHER]:
+        s, w = samples.get(name, 0), weight.get(name, 0)
+        if s or w:
+            print(f"| {name} | {s} | {s / total_samples * cpu / requests * 1e6:.1f} | {w / requests:.0f} |")
+
+
+if __name__ == "__main__":
+    main()
