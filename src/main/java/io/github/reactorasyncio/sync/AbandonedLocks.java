@@ -1,5 +1,6 @@
 package io.github.reactorasyncio.sync;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import reactor.util.context.ContextView;
@@ -22,7 +23,7 @@ import reactor.util.context.ContextView;
  */
 final class AbandonedLocks {
 
-    /** One abandoned raw hold of a Lock; stale once the lock's {@link PermitQueue#currentRawHold} moved on. */
+    /** One abandoned raw hold of a Lock; stale once the lock's {@link RawLockHolds#current} moved on. */
     static final class Abandoned {
         final long seq;
         /** {@code 'task', which failed with IllegalStateException: boom}. */
@@ -57,8 +58,8 @@ final class AbandonedLocks {
         PermitQueue lock = permit.queue;
         String description = owner + ", which " + how;
         Abandoned record = new Abandoned(permit.holdSeq, description, permit.holder());
-        lock.abandoned = record;
-        List<String> waiting = lock.queuedHolderNames();
+        lock.rawLockHolds.abandoned = record;
+        List<String> waiting = queuedHolderNames(lock);
         String message = "Lock '" + lock.name + "' is still held through a raw Permit after its holder ended: "
                 + description + " without releasing it; "
                 + (waiting.isEmpty() ? "nobody waits for it yet"
@@ -68,13 +69,24 @@ final class AbandonedLocks {
                 DeadlockReport.Kind.ABANDONED_LOCK));
     }
 
+    /** The names of the waiters queued now, oldest first; best effort, as a snapshot (any thread). */
+    private static List<String> queuedHolderNames(PermitQueue lock) {
+        List<String> names = new ArrayList<>();
+        for (Waiter w = lock.head(); w != null; w = w.next) {
+            if (w.state == Waiter.QUEUED) {
+                names.add(w.holderName());
+            }
+        }
+        return names;
+    }
+
     private static final String ADVICE = "Only a release() by other code can free it: release the permit in "
             + "doFinally, or use withLock, which releases on error and cancel.";
 
     /** Drain owner: {@code w} queued on {@code lock}, which has an abandoned raw hold recorded. */
     static void waiterQueued(PermitQueue lock, Waiter w) {
-        Abandoned a = lock.abandoned;
-        if (a == null || a.waiterReported || a.seq != lock.currentRawHold) {
+        Abandoned a = lock.rawLockHolds.abandoned;
+        if (a == null || a.waiterReported || a.seq != lock.rawLockHolds.current) {
             return;
         }
         a.waiterReported = true;
@@ -86,8 +98,9 @@ final class AbandonedLocks {
 
     /** For a timeout's message: {@code "; held through a raw Permit by 'task', which failed with …"}, or "". */
     static String heldBy(PermitQueue queue) {
-        Abandoned a = queue.abandoned;
-        if (a == null || a.seq != queue.currentRawHold) {
+        RawLockHolds holds = queue.rawLockHolds;
+        Abandoned a = holds == null ? null : holds.abandoned;
+        if (a == null || a.seq != holds.current) {
             return "";
         }
         return "; it is held through a raw Permit by " + a.description + " without releasing it";

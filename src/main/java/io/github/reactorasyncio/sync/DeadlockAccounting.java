@@ -12,6 +12,7 @@ import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import reactor.core.publisher.Operators;
 import reactor.util.concurrent.Queues;
 import reactor.util.context.ContextView;
 
@@ -175,7 +176,7 @@ final class DeadlockAccounting {
         PermitQueue at = queue;
         for (int hops = 0; hops < 64; hops++) {
             PermitScope<?> holder = at.soleHolder();
-            if (holder == null || holder.cancelling()) {
+            if (holder == null || cancelling(holder)) {
                 return;
             }
             waitedOn.add(at);
@@ -406,5 +407,18 @@ final class DeadlockAccounting {
             }
         }
         w.rawOwners = null;
+    }
+
+    /**
+     * {@code scope} or an enclosing one has been cancelled: its hold is ending (the cancel cancels work, then gives the
+     * permit back), so it waits on nothing any more, whatever its descendants still queue for on the way out.
+     */
+    private static boolean cancelling(PermitScope<?> scope) {
+        for (PermitScope<?> s = scope; s != null; s = s.parentScope()) {
+            if (s.upstream == Operators.cancelledSubscription()) {
+                return true;
+            }
+        }
+        return false;
     }
 }

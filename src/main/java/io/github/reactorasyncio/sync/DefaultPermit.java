@@ -17,7 +17,7 @@ final class DefaultPermit implements Permit {
     /** This hold as recorded for {@link Diagnostics#snapshot()}; null unless holder tracking was on at the grant. */
     private final TrackedHold trackedHold;
     /**
-     * A Lock that watches raw holds: this hold's number in {@link PermitQueue#currentRawHold} while it holds the
+     * A Lock that watches raw holds: this hold's number in {@link RawLockHolds#current} while it holds the
      * lock; 0 for every other primitive.
      */
     final long holdSeq;
@@ -39,7 +39,7 @@ final class DefaultPermit implements Permit {
         this.holder = holder;
         this.acquiredAt = PermitQueue.now();
         this.trackedHold = Diagnostics.tracksHolders() ? queue.track(holder, true) : null;
-        this.holdSeq = queue.watchesRawHolds() ? queue.beginRawHold() : 0;
+        this.holdSeq = queue.rawLockHolds != null ? queue.rawLockHolds.begin() : 0;
         this.leak = site == null ? null : LeakNet.track(this, queue, holder, site);
     }
 
@@ -56,7 +56,7 @@ final class DefaultPermit implements Permit {
             leak.released();
         }
         if (holdSeq != 0) {
-            queue.endRawHold(holdSeq);
+            queue.rawLockHolds.end(holdSeq);
         }
         queue.untrack(trackedHold);
         if (rawOwner != null) {
@@ -71,7 +71,7 @@ final class DefaultPermit implements Permit {
      * {@code lock.release()} since).
      */
     boolean holdsItsLock() {
-        return holdSeq != 0 && released == 0 && queue.currentRawHold == holdSeq;
+        return holdSeq != 0 && released == 0 && queue.rawLockHolds.current == holdSeq;
     }
 
     /** Claims the one report of this hold as abandoned. */

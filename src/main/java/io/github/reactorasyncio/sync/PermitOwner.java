@@ -121,7 +121,53 @@ public final class PermitOwner {
         if (task != null && (scope == null || task.enclosing == scope)) {
             return task;
         }
-        return scope == null ? null : scope.rawHoldOwner();
+        return scope == null ? null : rawHoldOwner(scope);
+    }
+
+    /**
+     * The owner of raw Lock holds taken inside a scope's work, kept in its {@link HoldRecord} and created by the first
+     * such hold; the scope tells it how it ended ({@link #scopeCompleted}, {@link #scopeFailed},
+     * {@link #scopeCancelled}), each one volatile read when no raw hold was ever taken inside.
+     */
+    private static PermitOwner rawHoldOwner(PermitScope<?> scope) {
+        HoldRecord record = scope.record();
+        PermitOwner o = record.rawOwner;
+        if (o == null) {
+            synchronized (record) {
+                o = record.rawOwner;
+                if (o == null) {
+                    o = ofScope(scope);
+                    record.rawOwner = o;
+                }
+            }
+        }
+        return o;
+    }
+
+    static void scopeCompleted(PermitScope<?> scope, Object value) {
+        PermitOwner o = ofScopeIfAny(scope);
+        if (o != null) {
+            o.completed(value);
+        }
+    }
+
+    static void scopeFailed(PermitScope<?> scope, Throwable error) {
+        PermitOwner o = ofScopeIfAny(scope);
+        if (o != null) {
+            o.failed(error);
+        }
+    }
+
+    static void scopeCancelled(PermitScope<?> scope) {
+        PermitOwner o = ofScopeIfAny(scope);
+        if (o != null) {
+            o.cancelled();
+        }
+    }
+
+    private static PermitOwner ofScopeIfAny(PermitScope<?> scope) {
+        HoldRecord r = scope.recordIfAny();
+        return r == null ? null : r.rawOwner;
     }
 
     /** A raw Lock permit was delivered inside this owner (any thread). */

@@ -130,25 +130,8 @@ final class PermitQueue {
     /** The scope holding this queue's one permit (tracksOwner only); null when free or held through a raw Permit. */
     volatile PermitScope<?> owner;
 
-    // ---- raw holds: a Lock kept after its holder ended, and the leak net (see AbandonedLocks, LeakNet) ----
-
-    /** A Lock whose policy is not OFF: its raw holds are numbered, so an ended owner can tell it still holds. */
-    private final boolean watchesRawHolds;
-    /**
-     * The number of the latest raw hold of this Lock. Plain: written only by that hold's acquirer while it holds
-     * the lock, and read by the next one after the lock passed through the permit count's CAS.
-     */
-    private long rawHolds;
-    /**
-     * The number of the raw hold holding this Lock now, 0 when free or held by a scope (watchesRawHolds only).
-     * Written with ordered stores: each is followed by the permit count's CAS, a full fence, before the lock can
-     * change hands, and a reader on another thread learns of the hold's end through that release.
-     */
-    volatile long currentRawHold;
-    private static final AtomicLongFieldUpdater<PermitQueue> CURRENT_RAW_HOLD =
-            AtomicLongFieldUpdater.newUpdater(PermitQueue.class, "currentRawHold");
-    /** Raw hold abandoned by its ended owner, reported once; stale once {@link #currentRawHold} moved on. */
-    volatile AbandonedLocks.Abandoned abandoned;
+    /** A Lock whose policy is not OFF: its raw holds, numbered (docs/deadlocks.md, shape 4); null otherwise. */
+    final RawLockHolds rawLockHolds;
     /**
      * Releases without a Permit ({@code release()}, asyncio's ownerless form). The leak net does not report the
      * permits of a primitive released that way: a dropped Permit object means nothing there. Racy increments are
@@ -177,7 +160,7 @@ final class PermitQueue {
         this.policy = policy;
         this.detects = policy == DeadlockPolicy.DETECT || policy == DeadlockPolicy.REPORT;
         this.tracksOwner = detects && permits == 1;
-        this.watchesRawHolds = policy != DeadlockPolicy.OFF && "Lock".equals(kind);
+        this.rawLockHolds = policy != DeadlockPolicy.OFF && "Lock".equals(kind) ? new RawLockHolds() : null;
         if (permits < 0) {
             throw new IllegalArgumentException("permits must be >= 0, was " + permits);
         }
@@ -274,48 +257,18 @@ final class PermitQueue {
         drain();
     }
 
-    boolean watchesRawHolds() {
-        return watchesRawHolds;
-    }
-
-    /** A raw permit of this Lock was just granted to its acquirer: number the hold. */
-    long beginRawHold() {
-        long seq = rawHolds + 1;
-        rawHolds = seq;
-        CURRENT_RAW_HOLD.lazySet(this, seq);
-        return seq;
-    }
-
-    /** Raw hold {@code seq} ends through its own Permit, before the permit goes back. */
-    void endRawHold(long seq) {
-        if (currentRawHold == seq) {
-            CURRENT_RAW_HOLD.lazySet(this, 0);
-        }
-    }
-
     /**
      * A release without a Permit is about to return a permit: whichever raw hold a Lock had ends here (before the
      * release, which may grant the next raw hold on this very thread).
      */
     void releasingAnonymously() {
         anonymousReleases++;
-        if (watchesRawHolds) {
-            CURRENT_RAW_HOLD.lazySet(this, 0);
+        if (rawLockHolds != null) {
+            rawLockHolds.endedAnonymously();
         }
     }
 
-    /** The names of the waiters queued now, oldest first; best effort, as {@link #snapshot()} (any thread). */
-    List<String> queuedHolderNames() {
-        List<String> names = new ArrayList<>();
-        for (Waiter w = head; w != null; w = w.next) {
-            if (w.state == Waiter.QUEUED) {
-                names.add(w.holderName());
-            }
-        }
-        return names;
-    }
-
-    /** The oldest linked waiter, for the deadlock accounting's walk (drain owner). */
+    /** The oldest linked waiter: the deadlock accounting's walk (drain owner), best-effort listings (any thread). */
     Waiter head() {
         return head;
     }
@@ -383,7 +336,7 @@ final class PermitQueue {
                         // the same instant, each publishes, then walks; at least one sees the other's edge.
                         deadlocks.checkLockCycle(w);
                     }
-                    if (abandoned != null && w.state == Waiter.QUEUED) {
+                    if (rawLockHolds != null && rawLockHolds.abandoned != null && w.state == Waiter.QUEUED) {
                         AbandonedLocks.waiterQueued(this, w);
                     }
                 }
@@ -554,12 +507,7 @@ final class PermitQueue {
         return waiting > 0 || freeOf(state) == 0;
     }
 
-    /**
-     * Records a hold that was just granted. Callers check {@link Diagnostics#tracksHolders()} first, before they
-     * spend anything on the holder's name.
-     *
-     * @return the record to hand to {@link #untrack} when the hold ends
-     */
+    /** Records a granted hold (callers check {@link Diagnostics#tracksHolders()} first); {@link #untrack} ends it. */
     TrackedHold track(String holder, boolean rawPermit) {
         TrackedHold hold = new TrackedHold(holder, now(), rawPermit);
         trackedHolds.add(hold);
@@ -567,10 +515,9 @@ final class PermitQueue {
     }
 
     /**
-     * A raw {@link PermitSource#release()} names no hold, as asyncio's {@code release()} has no owner: it retires the
-     * record of the oldest hold taken through a raw permit, so the tracked holders stay as many as the permits out
-     * (a semaphore used as a signal, released by someone who never acquired, retires nothing). The {@link Permit}
-     * object of that hold does not learn of it; releasing it too is a second release.
+     * A raw {@link PermitSource#release()} names no hold (asyncio's has no owner): it retires the oldest raw-permit
+     * hold's record, so the tracked holders stay as many as the permits out; that hold's {@link Permit} does not
+     * learn of it (releasing it too is a second release).
      */
     void retireOldestRawHold() {
         if (trackedHolds.isEmpty()) {

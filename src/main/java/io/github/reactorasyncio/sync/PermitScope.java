@@ -329,10 +329,7 @@ final class PermitScope<T> extends Mono<T> implements CoreSubscriber<T>, Subscri
     public void onNext(T t) {
         if (plan.releaseOnValue && releaseHold()) {
             flags |= RELEASED_BY_VALUE;
-            PermitOwner raw = rawOwnerIfAny();
-            if (raw != null) {
-                raw.completed(t);
-            }
+            PermitOwner.scopeCompleted(this, t);
         }
         actual.onNext(t);
     }
@@ -340,10 +337,7 @@ final class PermitScope<T> extends Mono<T> implements CoreSubscriber<T>, Subscri
     @Override
     public void onError(Throwable t) {
         if (releaseHold()) {
-            PermitOwner raw = rawOwnerIfAny();
-            if (raw != null) {
-                raw.failed(t);
-            }
+            PermitOwner.scopeFailed(this, t);
             actual.onError(t);
         } else {
             Operators.onErrorDropped(t, currentContext());
@@ -356,38 +350,10 @@ final class PermitScope<T> extends Mono<T> implements CoreSubscriber<T>, Subscri
         if ((flags & RELEASED_BY_VALUE) != 0) {
             actual.onComplete();
         } else if (releaseHold()) {
-            PermitOwner raw = rawOwnerIfAny();
-            if (raw != null) {
-                raw.completed(null);
-            }
+            PermitOwner.scopeCompleted(this, null);
             actual.onComplete();
         }
         forgetSubscriber();
-    }
-
-    /**
-     * The owner of raw Lock holds taken inside this scope's work (see {@link AbandonedLocks}), created by the first
-     * such hold; the scope tells it how it ended.
-     */
-    PermitOwner rawHoldOwner() {
-        HoldRecord r = record();
-        PermitOwner o = r.rawOwner;
-        if (o == null) {
-            synchronized (r) {
-                o = r.rawOwner;
-                if (o == null) {
-                    o = PermitOwner.ofScope(this);
-                    r.rawOwner = o;
-                }
-            }
-        }
-        return o;
-    }
-
-    /** The raw-hold owner if a raw Lock hold was ever taken inside this scope, else null (one volatile read). */
-    private PermitOwner rawOwnerIfAny() {
-        HoldRecord r = record;
-        return r == null ? null : r.rawOwner;
     }
 
     /**
@@ -411,10 +377,7 @@ final class PermitScope<T> extends Mono<T> implements CoreSubscriber<T>, Subscri
         if (s != null) {
             s.cancel();
             endHoldOnCancel();
-            PermitOwner raw = rawOwnerIfAny();
-            if (raw != null) {
-                raw.cancelled();
-            }
+            PermitOwner.scopeCancelled(this);
         }
         // s == null: granted() has not subscribed work yet, or is doing so now; it releases once subscribe returns.
         forgetSubscriber();
@@ -593,19 +556,6 @@ final class PermitScope<T> extends Mono<T> implements CoreSubscriber<T>, Subscri
         QueueNode<T> waiting = node;
         return subscriber != null && subscriber != LateSubscriber.INSTANCE
                 || waiting != null && waiting.actual != null;
-    }
-
-    /**
-     * This scope or an enclosing one has been cancelled: its hold is ending (the cancel cancels work, then gives the
-     * permit back), so it waits on nothing any more, whatever its descendants still queue for on the way out.
-     */
-    boolean cancelling() {
-        for (PermitScope<?> s = this; s != null; s = s.parent) {
-            if (s.upstream == Operators.cancelledSubscription()) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** Holds a permit of its own right now (not lent to a Condition, not borrowed from an ancestor). */

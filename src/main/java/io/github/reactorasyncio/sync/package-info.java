@@ -25,6 +25,14 @@
  *       sampled leak net) are reported the same way, never failed. See {@code docs/deadlocks.md}.</li>
  * </ul>
  *
+ * <p>Inside (package-private): {@code PermitQueue} is the permit engine every permit-based primitive shares (free
+ * permits in one word, a FIFO list of {@code Waiter}s, one drain loop). A {@code Waiter} is one queued acquire: a
+ * scope's {@code QueueNode}, a raw {@code acquire()}, or a Condition's {@code Reclaim} of its lent lock. A
+ * {@code PermitScope} is one {@code withPermit}/{@code withLock} subscription (its {@code Plan} shared by the calls,
+ * its {@code HoldRecord} made only when something looks at the hold, a {@code LateSubscriber} once it ended).
+ * Observers the engine calls but does not contain: {@code DeadlockAccounting} (null under OFF and REENTRANT),
+ * {@code RawLockHolds} with {@code AbandonedLocks} (shape 4), and {@code LeakNet}.
+ *
  * <p>The full contract of each primitive (fairness, cancellation, errors, messages) is in its Javadoc and in
  * {@code docs/semantics.md}.
  */
