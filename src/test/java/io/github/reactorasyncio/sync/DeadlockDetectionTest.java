@@ -11,9 +11,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -24,18 +23,8 @@ import reactor.util.context.Context;
 
 class DeadlockDetectionTest {
 
-    private final List<DeadlockReport> reports = new CopyOnWriteArrayList<>();
-    private Disposable listener;
-
-    @BeforeEach
-    void listen() {
-        listener = Diagnostics.addDeadlockListener(reports::add);
-    }
-
-    @AfterEach
-    void stopListening() {
-        listener.dispose();
-    }
+    @RegisterExtension
+    final DeadlockReports reports = new DeadlockReports();
 
     /** Seed 000: {@code parents} tasks each hold a permit and wait for {@code children} children on the same semaphore. */
     private static Mono<Void> parentsAndChildren(Semaphore sem, int parents, int children, AtomicInteger maxHolders) {

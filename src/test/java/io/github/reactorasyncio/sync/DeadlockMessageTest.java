@@ -6,10 +6,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import reactor.core.Disposable;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
@@ -22,18 +20,8 @@ import reactor.util.context.Context;
  */
 class DeadlockMessageTest {
 
-    private final List<DeadlockReport> reports = new CopyOnWriteArrayList<>();
-    private Disposable listener;
-
-    @BeforeEach
-    void listen() {
-        listener = Diagnostics.addDeadlockListener(reports::add);
-    }
-
-    @AfterEach
-    void stopListening() {
-        listener.dispose();
-    }
+    @RegisterExtension
+    final DeadlockReports reports = new DeadlockReports();
 
     @Test
     void unnamedParentsAndChildrenAreNumberedNotCollapsed() {

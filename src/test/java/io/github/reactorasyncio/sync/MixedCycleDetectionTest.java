@@ -7,10 +7,8 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.github.reactorasyncio.task.Asyncio;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import reactor.core.Disposable;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
@@ -31,18 +29,8 @@ class MixedCycleDetectionTest {
                 + "release the others before awaiting.";
     }
 
-    private final List<DeadlockReport> reports = new CopyOnWriteArrayList<>();
-    private Disposable listener;
-
-    @BeforeEach
-    void listen() {
-        listener = Diagnostics.addDeadlockListener(reports::add);
-    }
-
-    @AfterEach
-    void stopListening() {
-        listener.dispose();
-    }
+    @RegisterExtension
+    final DeadlockReports reports = new DeadlockReports();
 
     private static <T> Mono<T> named(Mono<T> work, String name) {
         return work.contextWrite(Context.of(Semaphore.HOLDER_KEY, name));
