@@ -333,4 +333,19 @@ class MixedCycleDetectionTest {
         assertThat(failures).containsExactly("Lock cycle: 'awaiter' waits for Lock 'A' held by 's', which waits for "
                 + "Lock 'B' held by 'awaiter'. Take locks in one global order (Locks.withAll).");
     }
+
+    /**
+     * Issue 14's simultaneous-close race, for a mixed cycle: a {@code Semaphore(1)} and a {@code Lock} taken in
+     * opposite orders by two tasks released at the same instant from two dedicated threads.
+     */
+    @Test
+    void aSemaphoreAndLockCycleClosedFromTwoThreadsAtTheSameInstantIsAlwaysDetected() {
+        int trials = Integer.getInteger("deadlock.race.trials", 2_000);
+        assertThat(DeadlockDetectionTest.cyclesMissedWhenClosedAtOnce(trials, () -> {
+            Semaphore sem = Semaphore.create("S", 1, DeadlockPolicy.DETECT);
+            Lock lock = Lock.create("L", DeadlockPolicy.DETECT);
+            return new DeadlockDetectionTest.CyclePair(sem::withPermit, lock::withLock,
+                    () -> sem.availablePermits() == 0 || lock.locked());
+        })).as("cycles that hung unreported in " + trials + " trials").isZero();
+    }
 }
