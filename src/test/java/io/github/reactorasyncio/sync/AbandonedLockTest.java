@@ -4,18 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.reactorasyncio.task.Asyncio;
 import io.github.reactorasyncio.task.Task;
-import io.github.reactorasyncio.task.TaskGroup;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -33,18 +30,9 @@ class AbandonedLockTest {
     private static final AtomicInteger UNIQUE = new AtomicInteger();
 
     private final String prefix = "abandoned" + UNIQUE.incrementAndGet() + "-";
-    private final List<DeadlockReport> all = new CopyOnWriteArrayList<>();
-    private Disposable listener;
+    @RegisterExtension
+    final DeadlockReports all = new DeadlockReports();
 
-    @BeforeEach
-    void listen() {
-        listener = Diagnostics.addDeadlockListener(all::add);
-    }
-
-    @AfterEach
-    void stopListening() {
-        listener.dispose();
-    }
 
     private List<DeadlockReport> reports() {
         return all.stream().filter(r -> r.primitive().startsWith("Lock '" + prefix)).toList();

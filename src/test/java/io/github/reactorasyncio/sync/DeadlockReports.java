@@ -8,7 +8,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import reactor.core.Disposable;
 
 /** The deadlock reports {@link Diagnostics} delivers during one test, oldest first (a JUnit extension). */
-final class DeadlockReports extends CopyOnWriteArrayList<DeadlockReport>
+public final class DeadlockReports extends CopyOnWriteArrayList<DeadlockReport>
         implements BeforeEachCallback, AfterEachCallback {
 
     private transient Disposable listener;

@@ -5,14 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import reactor.core.Disposable;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 14, item 1, the net under the abandoned-lock report: a raw Permit garbage-collected while held is reported
@@ -25,18 +24,16 @@ class PermitLeakTest {
     private static final AtomicInteger UNIQUE = new AtomicInteger();
 
     private final String prefix = "leak" + UNIQUE.incrementAndGet() + "-";
-    private final List<DeadlockReport> all = new CopyOnWriteArrayList<>();
-    private Disposable listener;
+    @RegisterExtension
+    final DeadlockReports all = new DeadlockReports();
 
     @BeforeEach
-    void listen() {
-        listener = Diagnostics.addDeadlockListener(all::add);
+    void sampleEveryAcquire() {
         Diagnostics.sampleLeaks(1);
     }
 
     @AfterEach
     void restore() {
-        listener.dispose();
         Diagnostics.sampleLeaks(128);
     }
 

@@ -3,7 +3,6 @@ package io.github.reactorasyncio.task;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -11,12 +10,11 @@ import java.util.function.Function;
 import io.github.reactorasyncio.sync.DeadlockException;
 import io.github.reactorasyncio.sync.DeadlockPolicy;
 import io.github.reactorasyncio.sync.DeadlockReport;
-import io.github.reactorasyncio.sync.Diagnostics;
 import io.github.reactorasyncio.sync.Lock;
 import io.github.reactorasyncio.sync.Semaphore;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import reactor.core.Disposable;
@@ -38,17 +36,11 @@ class FamilyTreeTest {
     private static final AtomicInteger UNIQUE = new AtomicInteger();
 
     private final String prefix = "tree" + UNIQUE.incrementAndGet() + "-";
-    private final List<DeadlockReport> all = new CopyOnWriteArrayList<>();
-    private Disposable listener;
-
-    @BeforeEach
-    void listen() {
-        listener = Diagnostics.addDeadlockListener(all::add);
-    }
+    @RegisterExtension
+    final io.github.reactorasyncio.sync.DeadlockReports all = new io.github.reactorasyncio.sync.DeadlockReports();
 
     @AfterEach
     void restore() {
-        listener.dispose();
         Hooks.disableAutomaticContextPropagation();
     }
 
