@@ -1,10 +1,6 @@
 package io.github.reactorasyncio.bench;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 
 import io.github.reactorasyncio.sync.DeadlockPolicy;
@@ -46,27 +42,7 @@ public final class FastPathCpuTime {
             variants.put("policy " + policy + " uncontendedContextual", p::uncontendedContextual);
             variants.put("policy " + policy + " nested", p::nested);
         }
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        Map<String, double[]> samples = new LinkedHashMap<>();
-        variants.keySet().forEach(k -> samples.put(k, new double[rounds]));
-        for (int round = -3; round < rounds; round++) { // three warm-up rounds
-            for (var e : variants.entrySet()) {
-                Runnable op = e.getValue();
-                long cpu0 = threads.getCurrentThreadCpuTime();
-                for (int i = 0; i < opsPerRound; i++) {
-                    op.run();
-                }
-                long cpu = threads.getCurrentThreadCpuTime() - cpu0;
-                if (round >= 0) {
-                    samples.get(e.getKey())[round] = cpu / (double) opsPerRound;
-                }
-            }
-        }
-        System.out.printf(Locale.ROOT, "%-42s %10s %10s%n", "variant (thread CPU ns/op)", "median", "min");
-        for (var e : samples.entrySet()) {
-            double[] s = e.getValue().clone();
-            Arrays.sort(s);
-            System.out.printf(Locale.ROOT, "%-42s %10.1f %10.1f%n", e.getKey(), s[s.length / 2], s[0]);
-        }
+        InterleavedCpuTime.print("variant (thread CPU ns/op)",
+                InterleavedCpuTime.measure(variants, rounds, opsPerRound, name -> { }));
     }
 }

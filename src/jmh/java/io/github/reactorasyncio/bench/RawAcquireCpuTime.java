@@ -1,10 +1,6 @@
 package io.github.reactorasyncio.bench;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 
 import io.github.reactorasyncio.sync.DeadlockPolicy;
@@ -12,7 +8,6 @@ import io.github.reactorasyncio.sync.Diagnostics;
 import io.github.reactorasyncio.sync.Lock;
 import io.github.reactorasyncio.sync.Permit;
 import io.github.reactorasyncio.sync.Semaphore;
-import reactor.core.publisher.Mono;
 
 /**
  * Issue 14, item 1: what the leak net's sampling and the abandoned-lock watch cost on the raw acquire fast path,
@@ -44,33 +39,11 @@ public final class RawAcquireCpuTime {
             add(variants, sampling, kind + " REPORT, 1 in 128 (default)", kind, DeadlockPolicy.REPORT, 128);
             add(variants, sampling, kind + " REPORT, every acquire", kind, DeadlockPolicy.REPORT, 1);
         }
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        Map<String, double[]> samples = new LinkedHashMap<>();
-        variants.keySet().forEach(k -> samples.put(k, new double[rounds]));
         try {
-            for (int round = -3; round < rounds; round++) { // three warm-up rounds
-                for (var e : variants.entrySet()) {
-                    Diagnostics.sampleLeaks(sampling.get(e.getKey()));
-                    Runnable op = e.getValue();
-                    long cpu0 = threads.getCurrentThreadCpuTime();
-                    for (int i = 0; i < opsPerRound; i++) {
-                        op.run();
-                    }
-                    long cpu = threads.getCurrentThreadCpuTime() - cpu0;
-                    if (round >= 0) {
-                        samples.get(e.getKey())[round] = cpu / (double) opsPerRound;
-                    }
-                }
-            }
+            InterleavedCpuTime.print("raw acquire + release (thread CPU ns/op)", InterleavedCpuTime.measure(variants,
+                    rounds, opsPerRound, name -> Diagnostics.sampleLeaks(sampling.get(name))));
         } finally {
             Diagnostics.sampleLeaks(128);
-        }
-        System.out.printf(Locale.ROOT, "%-42s %10s %10s%n", "raw acquire + release (thread CPU ns/op)", "median",
-                "min");
-        for (var e : samples.entrySet()) {
-            double[] s = e.getValue().clone();
-            Arrays.sort(s);
-            System.out.printf(Locale.ROOT, "%-42s %10.1f %10.1f%n", e.getKey(), s[s.length / 2], s[0]);
         }
     }
 
