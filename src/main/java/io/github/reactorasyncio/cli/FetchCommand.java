@@ -27,6 +27,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import reactor.core.publisher.Flux;
+import reactor.netty.http.HttpResources;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
@@ -171,9 +172,27 @@ public final class FetchCommand implements Callable<Integer> {
         Diagnostics diagnostics = Diagnostics.install(err);
         int code = run(new PrintWriter(System.out, true, StandardCharsets.UTF_8), err, System.in, args);
         diagnostics.flush();
+        stopEventLoops();
         // Explicit exit: the exit code must reach the shell (also under `mvn exec:java`, which runs in Maven's
         // JVM), and nothing left running may delay it.
         System.exit(code);
+    }
+
+    /**
+     * Stops Reactor Netty's shared event loops (the fetcher's and the demo server's), without a quiet period, and
+     * waits (at most a second) until they have. Why: System.exit waits up to 300 ms for every thread that is in
+     * native code, and an idle event loop is, blocked in epoll_wait; measured, those 300 ms were all of the time
+     * from the summary to the process's end (docs/performance.md, "Cold start", session 8). The loops are the
+     * process's, not the command's, so only {@link #main} stops them, never {@link #run} (which tests call).
+     */
+    private static void stopEventLoops() {
+        try {
+            HttpResources.disposeLoopsAndConnectionsLater(Duration.ZERO, Duration.ofSeconds(1))
+                    .block(Duration.ofSeconds(1));
+        }
+        catch (RuntimeException notStoppedInTime) {
+            // Exit anyway: the JVM's own wait is bounded too.
+        }
     }
 
     /** Runs the command with the given streams and returns its exit code (never calls System.exit). */
