@@ -148,6 +148,85 @@ final class Soak {
         }
     }
 
+    /**
+     * With {@code -Dsoak.trace=true}: every operation's events (outside its primitive's scope: subscribe, value,
+     * error, cancel; inside its work: enter, leave and why), stamped with one global sequence and the thread, kept
+     * for the last {@value #TRACE_KEPT} finished operations and for every operation taking part in a limit
+     * violation, whose traces the failure prints. Off by default: it costs about a third of the soak's throughput.
+     */
+    static final class Trace {
+        static final int TRACE_KEPT = 20_000;
+        static final boolean ON = Boolean.getBoolean("soak.trace");
+        private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("#(\\d+) ");
+        private final AtomicLong sequence = new AtomicLong();
+        private final Map<Long, java.util.Queue<String>> events = new ConcurrentHashMap<>();
+        private final java.util.Queue<Long> finished = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        private final AtomicInteger finishedCount = new AtomicInteger();
+        private final Set<Long> kept = ConcurrentHashMap.newKeySet();
+
+        private final Map<Object, Long> idsByKey = new ConcurrentHashMap<>();
+
+        /** A gauge counted in the hold {@code key} of the operation named in {@code what}. */
+        void entered(Object key, String what, String event) {
+            java.util.regex.Matcher m = ID.matcher(what);
+            if (m.find()) {
+                long id = Long.parseLong(m.group(1));
+                idsByKey.put(key, id);
+                add(id, "GAUGE IN: " + event);
+            }
+        }
+
+        void left(Object key, String event) {
+            Long id = idsByKey.remove(key);
+            if (id != null) {
+                add(id, "GAUGE OUT: " + event);
+            }
+        }
+
+        void add(long id, String event) {
+            events.computeIfAbsent(id, k -> new java.util.concurrent.ConcurrentLinkedQueue<>())
+                    .add(sequence.incrementAndGet() + " " + event + " @" + Thread.currentThread().getName());
+        }
+
+        /** Keeps the traces of every operation named (as {@code #id}) in {@code text}. */
+        void keepAllNamedIn(String text) {
+            java.util.regex.Matcher m = ID.matcher(text);
+            while (m.find()) {
+                kept.add(Long.parseLong(m.group(1)));
+            }
+        }
+
+        void finished(long id) {
+            finished.add(id);
+            if (finishedCount.incrementAndGet() > TRACE_KEPT) {
+                Long old = finished.poll();
+                if (old != null && !kept.contains(old)) {
+                    events.remove(old);
+                }
+            }
+        }
+
+        String keptTraces() {
+            StringBuilder out = new StringBuilder();
+            kept.stream().sorted().forEach(id -> {
+                out.append("\n  trace #").append(id).append(':');
+                events.getOrDefault(id, new java.util.concurrent.ConcurrentLinkedQueue<>())
+                        .forEach(e -> out.append("\n    ").append(e));
+            });
+            return out.toString();
+        }
+    }
+
+    static final Trace TRACE = new Trace();
+
+    /** {@code action}, which also traces {@code event} for operation {@code p} when tracing is on. */
+    private static Runnable traced(Plan p, String event, Runnable action) {
+        return Trace.ON ? () -> {
+            TRACE.add(p.id(), event);
+            action.run();
+        } : action;
+    }
+
     /** A failure of the work itself, the ~10 % the soak injects; anything else is unexpected. */
     static final class SoakFailure extends RuntimeException {
         SoakFailure() {
@@ -184,7 +263,7 @@ final class Soak {
         final List<String> overlaps = new CopyOnWriteArrayList<>();
 
         void enter() {
-            enter(null, "a raw hold, nested scope or section");
+            enter(null, "a section");
         }
 
         /** Enters for {@code key}, described by {@code what}: on a violation the holders are sampled. */
@@ -194,11 +273,18 @@ final class Soak {
                 holders.put(key, what);
             }
             int now = held.incrementAndGet();
+            if (Trace.ON && key != null) {
+                TRACE.entered(key, what, name + " held now " + now);
+            }
             maxHeld.accumulateAndGet(now, Math::max);
             if (now > capacity) {
                 heldOver.increment();
                 if (overlaps.size() < 3) {
-                    overlaps.add(what + " entered beside " + holders.values() + " while " + primitive.get());
+                    String overlap = what + " entered beside " + holders.values() + " while " + primitive.get();
+                    overlaps.add(overlap);
+                    if (Trace.ON) {
+                        TRACE.keepAllNamedIn(overlap);
+                    }
                 }
             }
         }
@@ -208,7 +294,10 @@ final class Soak {
         }
 
         void leave(Object key) {
-            held.decrementAndGet();
+            int now = held.decrementAndGet();
+            if (Trace.ON) {
+                TRACE.left(key, name + " held now " + now);
+            }
             holders.remove(key);
         }
 
@@ -232,6 +321,14 @@ final class Soak {
             enter();
             step(spins);
             leave();
+        }
+
+        /** {@link #section(int)} for operation {@code p}, named among the holders a violation lists. */
+        void section(Plan p) {
+            Object key = new Object();
+            enter(key, "section " + p);
+            step(p.spins());
+            leave(key);
         }
 
         @Override
@@ -459,16 +556,23 @@ final class Soak {
     private Mono<Object> run(Plan plan) {
         started.get(plan.op()).increment();
         cancelShapes.get(plan.cancel()).increment();
-        Mono<Object> op = operation(plan).doOnSuccess(v -> completed.increment());
+        Mono<Object> untraced = operation(plan).doOnSuccess(v -> completed.increment());
+        Mono<Object> op = !Trace.ON ? untraced : untraced
+                .doOnSubscribe(s -> TRACE.add(plan.id(), "subscribed " + plan))
+                .doOnNext(v -> TRACE.add(plan.id(), "value out of the primitive"))
+                .doOnError(e -> TRACE.add(plan.id(), "error out of the primitive: " + e))
+                .doOnCancel(() -> TRACE.add(plan.id(), "cancel into the primitive"))
+                .doFinally(signal -> TRACE.finished(plan.id()));
         Mono<Object> cancellable = switch (plan.cancel()) {
             case NONE -> op;
             case TIMEOUT -> op.timeout(Duration.ofNanos(plan.cancelNanos()), Mono.fromRunnable(
-                    cancelledByOperator::increment), Schedulers.parallel());
+                    traced(plan, "timeout's fallback (the cancel has returned)", cancelledByOperator::increment)),
+                    Schedulers.parallel());
             case DISPOSE -> Mono.create(sink -> {
                 Disposable subscription = op.subscribe(sink::success, sink::error, sink::success);
                 Disposable timer = SCHEDULERS[(plan.startOn() + 1) % SCHEDULERS.length].schedule(() -> {
                     cancelledByOperator.increment();
-                    subscription.dispose();
+                    traced(plan, "dispose", subscription::dispose).run();
                     sink.success();
                 }, plan.cancelNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
                 sink.onDispose(() -> {
@@ -526,16 +630,16 @@ final class Soak {
             case ACQUIRE -> raw(sem.acquire(), semGauge, p);
             case ACQUIRE_MAX_WAIT -> raw(sem.acquire(Duration.ofNanos(p.maxWaitNanos())), semGauge, p);
             case TRY_ACQUIRE -> Mono.fromRunnable(() -> sem.tryAcquire().ifPresent(permit -> {
-                semGauge.section(p.spins());
+                semGauge.section(p);
                 permit.release();
             }));
             case RAW_RELEASE -> Mono.fromRunnable(() -> sem.tryAcquire().ifPresent(permit -> {
-                semGauge.section(p.spins());
+                semGauge.section(p);
                 sem.release(); // the raw form returns the permit; the Permit object is never released
             }));
             case BOUNDED_WITH_PERMIT -> bounded.withPermit(work(boundedGauge, p));
             case BOUNDED_RAW_RELEASE -> Mono.fromRunnable(() -> bounded.tryAcquire().ifPresent(permit -> {
-                boundedGauge.section(p.spins());
+                boundedGauge.section(p);
                 bounded.release();
             }));
             case LOCK_WITH_LOCK -> lock.withLock(work(lockGauge, p));
@@ -565,21 +669,27 @@ final class Soak {
                 }
             }));
             case NESTED_SEMAPHORES -> outer.withPermit(Mono.defer(() -> {
-                outerGauge.enter();
-                Runnable leave = once(outerGauge::leave);
-                return inner.withPermit(work(innerGauge, p)).doOnTerminate(leave).doOnCancel(leave);
+                Object key = new Object();
+                outerGauge.enter(key, "scope " + p);
+                Runnable leave = once(() -> outerGauge.leave(key));
+                return inner.withPermit(work(innerGauge, p)).doOnTerminate(traced(p, "scope's work terminated", leave))
+                        .doOnCancel(traced(p, "cancel reached the scope's work", leave));
             }));
             case SEMAPHORE_AROUND_LOCK -> sem.withPermit(Mono.defer(() -> {
-                semGauge.enter();
-                Runnable leave = once(semGauge::leave);
-                return lock.withLock(work(lockGauge, p)).doOnTerminate(leave).doOnCancel(leave);
+                Object key = new Object();
+                semGauge.enter(key, "scope " + p);
+                Runnable leave = once(() -> semGauge.leave(key));
+                return lock.withLock(work(lockGauge, p)).doOnTerminate(traced(p, "scope's work terminated", leave))
+                        .doOnCancel(traced(p, "cancel reached the scope's work", leave));
             }));
             case QUEUE_PUT -> put(p.id());
             case QUEUE_GET -> get();
             case QUEUE_UNDER_PERMIT -> sem.withPermit(Mono.defer(() -> {
-                semGauge.enter();
-                Runnable leave = once(semGauge::leave);
-                return (p.flag() ? put(p.id()) : get()).doOnTerminate(leave).doOnCancel(leave);
+                Object key = new Object();
+                semGauge.enter(key, "scope " + p);
+                Runnable leave = once(() -> semGauge.leave(key));
+                return (p.flag() ? put(p.id()) : get()).doOnTerminate(traced(p, "scope's work terminated", leave))
+                        .doOnCancel(traced(p, "cancel reached the scope's work", leave));
             }));
         };
     }
@@ -589,6 +699,7 @@ final class Soak {
         return Mono.defer(() -> {
             Object key = new Object();
             gauge.enter(key, p.toString());
+            traced(p, "work entered " + gauge.name, () -> { }).run();
             Runnable leave = once(() -> gauge.leave(key));
             Mono<Object> body = switch (p.shape()) {
                 case 0 -> Mono.fromCallable(() -> {
@@ -607,7 +718,8 @@ final class Soak {
             if (p.fails()) {
                 body = body.then(Mono.error(new SoakFailure()));
             }
-            return body.doOnTerminate(leave).doOnCancel(leave);
+            return body.doOnTerminate(traced(p, "work terminated", leave))
+                    .doOnCancel(traced(p, "cancel reached the work", leave));
         });
     }
 
@@ -615,6 +727,7 @@ final class Soak {
         return Flux.defer(() -> {
             Object key = new Object();
             gauge.enter(key, p.toString());
+            traced(p, "work entered " + gauge.name, () -> { }).run();
             Runnable leave = once(() -> gauge.leave(key));
             Flux<Object> body = Flux.range(0, p.fluxLength())
                     .delayElements(Duration.ofNanos(p.workNanos() / 4 + 1), Schedulers.parallel())
@@ -625,7 +738,8 @@ final class Soak {
             if (p.fails()) {
                 body = body.concatWith(Mono.error(new SoakFailure()));
             }
-            return body.doOnTerminate(leave).doOnCancel(leave);
+            return body.doOnTerminate(traced(p, "flux work terminated", leave))
+                    .doOnCancel(traced(p, "cancel reached the flux work", leave));
         });
     }
 
@@ -652,9 +766,11 @@ final class Soak {
                     }
                     Object key = new Object();
                     gauge.enter(key, "raw " + p);
+                    traced(p, "raw hold entered " + gauge.name, () -> { }).run();
                     // Whoever claims the end (the work's callback or the cancel) leaves and releases, once, and
                     // the callback steps only after claiming, so the step never outlives the hold.
                     Runnable end = () -> {
+                        traced(p, "raw hold left", () -> { }).run();
                         gauge.leave(key);
                         permit.release();
                         state.set(2);
@@ -800,7 +916,8 @@ final class Soak {
             if (gauge.maxHeld.get() > gauge.capacity + config.limitSlack()
                     || (config.limitSlack() == 0 && gauge.heldOver.sum() > 0)) {
                 violations.add(gauge.name + ": work held by more than " + gauge.capacity + " at once ("
-                        + gauge.heldOver.sum() + " times, at most " + gauge.maxHeld + "), e.g. " + gauge.overlaps);
+                        + gauge.heldOver.sum() + " times, at most " + gauge.maxHeld + "), e.g. " + gauge.overlaps
+                        + (Trace.ON ? TRACE.keptTraces() : " (replay with -Dsoak.trace=true for each one's events)"));
             }
             if (config.strictCallbacks() && gauge.runningOver.sum() > 0) {
                 violations.add(gauge.name + ": callbacks of more than " + gauge.capacity + " works running at once ("

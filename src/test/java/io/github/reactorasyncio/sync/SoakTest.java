@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Timeout;
  * {@code soak.concurrency} (64 operations in flight), {@code soak.cancelPercent} (35 % of the operations that may be cancelled: ~30 % of all), {@code soak.only} /
  * {@code soak.exclude} (operation names of {@link Soak.Op}), {@code soak.neverCancelled} (operations run without
  * cancels), {@code soak.policy} (DETECT), {@code soak.conditionPolicy}, {@code soak.strictCallbacks},
- * {@code soak.limitSlack}, {@code soak.tolerateEmptySubscriberLogs}, {@code soak.maxSeconds}. The defaults of the policy, slack and tolerance (and of the exclusions) are the mix today's engine
+ * {@code soak.limitSlack}, {@code soak.trace} (print each violating hold's events), {@code soak.tolerateEmptySubscriberLogs}, {@code soak.maxSeconds}. The defaults of the policy, slack and tolerance (and of the exclusions) are the mix today's engine
  * passes: see {@link Soak#KNOWN_DEFECT_EXCLUSIONS} and docs/semantics.md ("Soak").
  */
 @Timeout(7200) // the soak bounds its own run (soak.maxSeconds); this only lifts the suite's 120 s default
