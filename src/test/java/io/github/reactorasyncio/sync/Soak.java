@@ -152,48 +152,26 @@ final class Soak {
      * With {@code -Dsoak.trace=true}: every operation's events (outside its primitive's scope: subscribe, value,
      * error, cancel; inside its work: enter, leave and why), stamped with one global sequence and the thread, kept
      * for the last {@value #TRACE_KEPT} finished operations and for every operation taking part in a limit
-     * violation, whose traces the failure prints. Off by default: it costs about a third of the soak's throughput.
+     * violation, whose traces the failure prints. Off by default: recording slows every operation, and so shifts
+     * the interleavings it is meant to observe.
      */
     static final class Trace {
         static final int TRACE_KEPT = 20_000;
         static final boolean ON = Boolean.getBoolean("soak.trace");
-        private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("#(\\d+) ");
         private final AtomicLong sequence = new AtomicLong();
         private final Map<Long, java.util.Queue<String>> events = new ConcurrentHashMap<>();
         private final java.util.Queue<Long> finished = new java.util.concurrent.ConcurrentLinkedQueue<>();
         private final AtomicInteger finishedCount = new AtomicInteger();
         private final Set<Long> kept = ConcurrentHashMap.newKeySet();
 
-        private final Map<Object, Long> idsByKey = new ConcurrentHashMap<>();
-
-        /** A gauge counted in the hold {@code key} of the operation named in {@code what}. */
-        void entered(Object key, String what, String event) {
-            java.util.regex.Matcher m = ID.matcher(what);
-            if (m.find()) {
-                long id = Long.parseLong(m.group(1));
-                idsByKey.put(key, id);
-                add(id, "GAUGE IN: " + event);
-            }
-        }
-
-        void left(Object key, String event) {
-            Long id = idsByKey.remove(key);
-            if (id != null) {
-                add(id, "GAUGE OUT: " + event);
-            }
-        }
-
         void add(long id, String event) {
             events.computeIfAbsent(id, k -> new java.util.concurrent.ConcurrentLinkedQueue<>())
                     .add(sequence.incrementAndGet() + " " + event + " @" + Thread.currentThread().getName());
         }
 
-        /** Keeps the traces of every operation named (as {@code #id}) in {@code text}. */
-        void keepAllNamedIn(String text) {
-            java.util.regex.Matcher m = ID.matcher(text);
-            while (m.find()) {
-                kept.add(Long.parseLong(m.group(1)));
-            }
+        /** Keeps the traces of operation {@code id} beyond the last {@value #TRACE_KEPT}. */
+        void keep(long id) {
+            kept.add(id);
         }
 
         void finished(long id) {
@@ -259,22 +237,34 @@ final class Soak {
             this.capacity = capacity;
         }
 
-        final Map<Object, String> holders = new ConcurrentHashMap<>();
+        /** One counted hold: how a violation names it, and its operation's id (-1 for a condition section). */
+        record Holder(String what, long id) {
+            @Override
+            public String toString() {
+                return what;
+            }
+        }
+
+        final Map<Object, Holder> holders = new ConcurrentHashMap<>();
         final List<String> overlaps = new CopyOnWriteArrayList<>();
 
         void enter() {
-            enter(null, "a section");
+            enter(null, "a section", -1);
         }
 
-        /** Enters for {@code key}, described by {@code what}: on a violation the holders are sampled. */
-        void enter(Object key, String what) {
+        /** Enters for {@code key}: {@code what} of the operation {@code p}; on a violation the holders are sampled. */
+        void enter(Object key, String what, Plan p) {
+            enter(key, what + p, p.id());
+        }
+
+        private void enter(Object key, String what, long id) {
             entered.increment();
             if (key != null) {
-                holders.put(key, what);
+                holders.put(key, new Holder(what, id));
             }
             int now = held.incrementAndGet();
             if (Trace.ON && key != null) {
-                TRACE.entered(key, what, name + " held now " + now);
+                TRACE.add(id, "GAUGE IN: " + name + " held now " + now);
             }
             maxHeld.accumulateAndGet(now, Math::max);
             if (now > capacity) {
@@ -283,7 +273,8 @@ final class Soak {
                     String overlap = what + " entered beside " + holders.values() + " while " + primitive.get();
                     overlaps.add(overlap);
                     if (Trace.ON) {
-                        TRACE.keepAllNamedIn(overlap);
+                        TRACE.keep(id);
+                        holders.values().forEach(holder -> TRACE.keep(holder.id()));
                     }
                 }
             }
@@ -295,10 +286,10 @@ final class Soak {
 
         void leave(Object key) {
             int now = held.decrementAndGet();
+            Holder holder = holders.remove(key);
             if (Trace.ON) {
-                TRACE.left(key, name + " held now " + now);
+                TRACE.add(holder.id(), "GAUGE OUT: " + name + " held now " + now);
             }
-            holders.remove(key);
         }
 
         void step(int spins) {
@@ -326,7 +317,7 @@ final class Soak {
         /** {@link #section(int)} for operation {@code p}, named among the holders a violation lists. */
         void section(Plan p) {
             Object key = new Object();
-            enter(key, "section " + p);
+            enter(key, "section ", p);
             step(p.spins());
             leave(key);
         }
@@ -670,14 +661,14 @@ final class Soak {
             }));
             case NESTED_SEMAPHORES -> outer.withPermit(Mono.defer(() -> {
                 Object key = new Object();
-                outerGauge.enter(key, "scope " + p);
+                outerGauge.enter(key, "scope ", p);
                 Runnable leave = once(() -> outerGauge.leave(key));
                 return inner.withPermit(work(innerGauge, p)).doOnTerminate(traced(p, "scope's work terminated", leave))
                         .doOnCancel(traced(p, "cancel reached the scope's work", leave));
             }));
             case SEMAPHORE_AROUND_LOCK -> sem.withPermit(Mono.defer(() -> {
                 Object key = new Object();
-                semGauge.enter(key, "scope " + p);
+                semGauge.enter(key, "scope ", p);
                 Runnable leave = once(() -> semGauge.leave(key));
                 return lock.withLock(work(lockGauge, p)).doOnTerminate(traced(p, "scope's work terminated", leave))
                         .doOnCancel(traced(p, "cancel reached the scope's work", leave));
@@ -686,7 +677,7 @@ final class Soak {
             case QUEUE_GET -> get();
             case QUEUE_UNDER_PERMIT -> sem.withPermit(Mono.defer(() -> {
                 Object key = new Object();
-                semGauge.enter(key, "scope " + p);
+                semGauge.enter(key, "scope ", p);
                 Runnable leave = once(() -> semGauge.leave(key));
                 return (p.flag() ? put(p.id()) : get()).doOnTerminate(traced(p, "scope's work terminated", leave))
                         .doOnCancel(traced(p, "cancel reached the scope's work", leave));
@@ -698,8 +689,7 @@ final class Soak {
     private Mono<Object> work(Gauge gauge, Plan p) {
         return Mono.defer(() -> {
             Object key = new Object();
-            gauge.enter(key, p.toString());
-            traced(p, "work entered " + gauge.name, () -> { }).run();
+            gauge.enter(key, "", p);
             Runnable leave = once(() -> gauge.leave(key));
             Mono<Object> body = switch (p.shape()) {
                 case 0 -> Mono.fromCallable(() -> {
@@ -726,8 +716,7 @@ final class Soak {
     private Flux<Object> fluxWork(Gauge gauge, Plan p) {
         return Flux.defer(() -> {
             Object key = new Object();
-            gauge.enter(key, p.toString());
-            traced(p, "work entered " + gauge.name, () -> { }).run();
+            gauge.enter(key, "", p);
             Runnable leave = once(() -> gauge.leave(key));
             Flux<Object> body = Flux.range(0, p.fluxLength())
                     .delayElements(Duration.ofNanos(p.workNanos() / 4 + 1), Schedulers.parallel())
@@ -765,12 +754,10 @@ final class Soak {
                         return;
                     }
                     Object key = new Object();
-                    gauge.enter(key, "raw " + p);
-                    traced(p, "raw hold entered " + gauge.name, () -> { }).run();
+                    gauge.enter(key, "raw ", p);
                     // Whoever claims the end (the work's callback or the cancel) leaves and releases, once, and
                     // the callback steps only after claiming, so the step never outlives the hold.
                     Runnable end = () -> {
-                        traced(p, "raw hold left", () -> { }).run();
                         gauge.leave(key);
                         permit.release();
                         state.set(2);
