@@ -96,7 +96,10 @@ final class DeadlockAccounting {
             reported = false;
             return;
         }
-        if (queue.policy == DeadlockPolicy.REPORT && reported) {
+        // A counted raw permit makes it a suspicion: its owner's Context cannot tell the branch that will release it
+        // from the one that queues (docs/deadlocks.md, Limits), so it is reported once per episode and never failed.
+        boolean suspicion = rawBlocked > 0;
+        if ((queue.policy == DeadlockPolicy.REPORT || suspicion) && reported) {
             return;
         }
         Participants names = new Participants();
@@ -149,8 +152,12 @@ final class DeadlockAccounting {
                         + " queued on the same " + queue.kind.toLowerCase(Locale.ROOT) + ". Use separate semaphores "
                         + "per level, or create it with DeadlockPolicy.REENTRANT so children borrow their parent's "
                         + "permit.";
+        if (suspicion) {
+            message += " (A raw permit counts as held by the scope or task that acquired it; if another branch of "
+                    + "that scope or task will still release it, this is no deadlock, so nothing is failed.)";
+        }
         Diagnostics.report(new DeadlockReport(queue.label(), queue.policy, List.copyOf(parents), message));
-        if (queue.policy == DeadlockPolicy.DETECT) {
+        if (queue.policy == DeadlockPolicy.DETECT && !suspicion) {
             queue.failAll(children, message);
         }
     }

@@ -15,7 +15,8 @@ package io.github.reactorasyncio.sync;
  *       A (through any number of primitives created with one permit: {@link Lock}s and {@code Semaphore(1)}s), or
  *       awaiting, without a maximum wait, a {@link Condition} whose lock A's holder is the chain that waits.</li>
  *   <li>A permit taken with {@code acquire()} counts as held by the {@code withPermit}/{@code withLock} scope, or
- *       else the task, it was acquired in, for the nested starvation check.</li>
+ *       else the task, it was acquired in, for the nested starvation check. Such a starvation is a suspicion (a
+ *       sibling branch of that scope or task may still release the permit): reported, never failed.</li>
  * </ul>
  *
  * <p>Both are certain deadlocks <em>if the holders need their descendants to finish</em>. A holder that can finish
@@ -27,7 +28,9 @@ public enum DeadlockPolicy {
     /**
      * Fail fast: the queued descendants of a nested starvation, or the waiter that closed a lock cycle, fail at once
      * with a {@link DeadlockException} naming who holds what and who waits for what. The failure then typically
-     * unwinds the holders, which release their permits. Choose it when holders always need their children.
+     * unwinds the holders, which release their permits. Choose it when holders always need their children. A
+     * starvation that counts a permit taken with {@code acquire()} is reported as under {@link #REPORT} and fails
+     * nothing.
      */
     DETECT,
 
@@ -45,6 +48,10 @@ public enum DeadlockPolicy {
      */
     REENTRANT,
 
-    /** asyncio's behaviour, for the record: nothing is tracked and a deadlocked flow hangs silently. */
+    /**
+     * asyncio's behaviour, for the record: nothing is tracked and a deadlocked flow hangs silently. Exclusion is
+     * unchanged: a cancel of nested scopes still keeps every enclosing permit until the inner work's subscription
+     * is cancelled, as under every policy.
+     */
     OFF
 }

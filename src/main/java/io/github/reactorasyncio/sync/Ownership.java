@@ -7,9 +7,10 @@ import reactor.util.context.Context;
 import reactor.util.context.ContextView;
 
 /**
- * Who holds what, through the Reactor Context: every {@code withPermit}/{@code withLock} scope (unless its
- * primitive's policy is {@link DeadlockPolicy#OFF}) puts itself under {@link #KEY} in the Context of the work it
- * runs, so an acquire nested anywhere inside that work can walk up to its ancestors.
+ * Who holds what, through the Reactor Context: every {@code withPermit}/{@code withLock} scope, whatever its
+ * primitive's policy, puts itself under {@link #KEY} in the Context of the work it runs, so an acquire nested anywhere
+ * inside that work can walk up to its ancestors (for the nested-cancel guarantee under every policy, and for the
+ * deadlock accounting of the policies that detect).
  */
 final class Ownership {
 

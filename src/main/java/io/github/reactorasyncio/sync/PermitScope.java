@@ -295,10 +295,8 @@ final class PermitScope<T> extends Mono<T> implements CoreSubscriber<T>, Subscri
         HoldRecord r = record();
         Context c = r.context;
         if (c == null) {
-            c = actual.currentContext();
-            if (plan.queue.policy != DeadlockPolicy.OFF) {
-                c = Ownership.enter(c, this);
-            }
+            // Under every policy, OFF too: the nested-cancel guarantee (subscribeWorkAnnouncedTo) needs the parent link.
+            c = Ownership.enter(actual.currentContext(), this);
             Object key = plan.source.scopeKey();
             if (key != null) {
                 c = c.put(key, this);

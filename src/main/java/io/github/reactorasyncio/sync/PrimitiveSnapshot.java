@@ -78,8 +78,7 @@ public record PrimitiveSnapshot(String kind, String name, DeadlockPolicy policy,
      * @param name      the waiter's name, as for {@link Holder#name()}
      * @param waitedFor how long it has been queued
      * @param ancestors the {@code withPermit}/{@code withLock} scopes it runs inside, innermost first, each as
-     *                  {@code holder (Kind 'name')}; empty at top level or under {@link DeadlockPolicy#OFF}, whose
-     *                  scopes do not enter the Context
+     *                  {@code holder (Kind 'name')}; empty at top level
      */
     public record Waiter(String name, Duration waitedFor, List<String> ancestors) {
 
