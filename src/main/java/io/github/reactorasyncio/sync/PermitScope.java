@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import org.reactivestreams.Subscription;
 import reactor.core.CorePublisher;
 import reactor.core.CoreSubscriber;
+import reactor.core.Exceptions;
 import reactor.core.Scannable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -27,8 +28,10 @@ import reactor.util.context.Context;
  * <p><b>Cancellation.</b> Downstream cancel while queued withdraws the node; after the grant it cancels
  * {@code work} and then releases the permit, once work's {@code cancel()} has returned (a callback of work already
  * running on another thread is not waited for: Reactive Streams cancel never does; docs/semantics.md). If the
- * cancel arrives before {@code work} has handed us its subscription, the release is left to {@link #granted()},
- * which runs after {@code work.subscribe} returns: the work never starts without the permit. Nested scopes keep
+ * cancel arrives before {@code work} has handed us its subscription, the release is left to whoever sees the
+ * cancel next: {@link #granted()} if work is not subscribed yet (it never will be), else {@link #onSubscribe}, which
+ * cancels the subscription it is handed first. Exactly one thread releases, and only once the cancel has reached
+ * work: the work never starts, nor goes on, beside the next holder. Nested scopes keep
  * that promise for every enclosing permit: a descendant scope announces itself to its ancestors while it
  * subscribes its work, and a cancelled ancestor whose cancel raced such a grant on another thread leaves its
  * permit to that descendant, which gives it back once its work's subscription is in place (and cancelled).
@@ -226,32 +229,40 @@ final class PermitScope<T> extends Mono<T> implements CoreSubscriber<T>, Subscri
             becomeHolder();
         }
         PermitScope<?> enclosing = parentScope();
-        if (enclosing == null) {
-            subscribeWork();
-        } else {
-            subscribeWorkAnnouncedTo(enclosing);
-        }
-        if (upstream == Operators.cancelledSubscription()) {
-            endHoldOnCancel();
-            // The canceller may have forgotten the subscriber before grantedAfterWaiting set it; forget it again.
-            forgetSubscriber();
+        boolean subscribed = enclosing == null ? subscribeWork() : subscribeWorkAnnouncedTo(enclosing);
+        if (!subscribed) {
+            // Cancelled before work was subscribed: work will never hand us a subscription, so nobody else releases.
+            cancelledBeforeWorkSubscribed();
         }
     }
 
-    /** Subscribes {@code work} unless this scope was cancelled first; an error thrown by subscribing goes downstream. */
-    private void subscribeWork() {
+    /**
+     * Subscribes {@code work} unless this scope was cancelled first; an error thrown by subscribing goes downstream.
+     *
+     * @return false if the cancel came first and work was not subscribed
+     */
+    private boolean subscribeWork() {
         if (upstream != null) {
-            return;
+            return false;
         }
         try {
             work.subscribe(this);
         } catch (Throwable t) {
+            Exceptions.throwIfJvmFatal(t);
             if ((flags & DOWNSTREAM_OWED) != 0) {
                 flags &= ~DOWNSTREAM_OWED;
                 actual.onSubscribe(Operators.emptySubscription());
             }
             onError(Operators.onOperatorError(t, currentContext()));
         }
+        return true;
+    }
+
+    /** The cancel found no subscription of work to cancel: the permit goes back from here, once work cannot run. */
+    private void cancelledBeforeWorkSubscribed() {
+        endHoldOnCancel();
+        // The canceller may have forgotten the subscriber before grantedAfterWaiting set it; forget it again.
+        forgetSubscriber();
     }
 
     /**
@@ -260,12 +271,12 @@ final class PermitScope<T> extends Mono<T> implements CoreSubscriber<T>, Subscri
      * subscribing descendants, so either we see the cancel and never subscribe, or the ancestor sees us and leaves
      * its permit to us.
      */
-    private void subscribeWorkAnnouncedTo(PermitScope<?> enclosing) {
+    private boolean subscribeWorkAnnouncedTo(PermitScope<?> enclosing) {
         for (PermitScope<?> a = enclosing; a != null; a = a.parentScope()) {
             HoldRecord.DESCENDANTS.incrementAndGet(a.record());
         }
         try {
-            subscribeWork();
+            return subscribeWork();
         } finally {
             for (PermitScope<?> a = enclosing; a != null; a = a.parentScope()) {
                 a.descendantSubscribed();
@@ -315,11 +326,19 @@ final class PermitScope<T> extends Mono<T> implements CoreSubscriber<T>, Subscri
             actual.onSubscribe(this);
             return;
         }
-        if (Operators.setOnce(UPSTREAM, this, s)) {
+        if (UPSTREAM.compareAndSet(this, null, s)) {
             long r = QueueNode.REQUESTED.getAndSet(node, 0L);
             if (r != 0L) {
                 s.request(r);
             }
+            return;
+        }
+        s.cancel();
+        if (upstream == Operators.cancelledSubscription()) {
+            // The cancel came while work was being subscribed and found nothing to cancel: it is cancelled now.
+            cancelledBeforeWorkSubscribed();
+        } else {
+            Operators.reportSubscriptionSet();
         }
     }
 
@@ -373,11 +392,15 @@ final class PermitScope<T> extends Mono<T> implements CoreSubscriber<T>, Subscri
             return;
         }
         if (s != null) {
+            // Only this thread releases now, and only after s.cancel() has returned: a release by the granting
+            // thread meanwhile let the next holder in before the cancel had reached work (a soak found it, a few
+            // times per 10^6 operations).
             s.cancel();
             endHoldOnCancel();
             PermitOwner.scopeCancelled(this);
         }
-        // s == null: granted() has not subscribed work yet, or is doing so now; it releases once subscribe returns.
+        // s == null: work has not handed us its subscription yet. Whoever sees this cancel next releases: granted()
+        // if work was not subscribed yet, else onSubscribe, after cancelling the subscription it was handed.
         forgetSubscriber();
     }
 

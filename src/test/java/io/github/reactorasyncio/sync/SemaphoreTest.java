@@ -385,6 +385,90 @@ class SemaphoreTest {
         }
     }
 
+    /**
+     * A work whose subscription is cancelled from another thread while {@code work.subscribe} is still returning on
+     * the granting thread, and whose {@code cancel()} then takes a while (a callback of work the cancel must reach
+     * first). The next holder must not start before that {@code cancel()} has returned: the granting thread once
+     * released on its way out of {@code work.subscribe}, because it saw the scope cancelled (seed 89 of the soak).
+     */
+    private static final class CancelledWhileSubscribing extends Mono<Integer> {
+        final AtomicInteger nextHolderStarted;
+        final AtomicReference<Disposable> holder = new AtomicReference<>();
+        final CountDownLatch insideCancel = new CountDownLatch(1);
+        volatile Thread canceller;
+        volatile boolean nextHolderStartedDuringCancel;
+
+        CancelledWhileSubscribing(AtomicInteger nextHolderStarted) {
+            this.nextHolderStarted = nextHolderStarted;
+        }
+
+        @Override
+        public void subscribe(reactor.core.CoreSubscriber<? super Integer> actual) {
+            actual.onSubscribe(new org.reactivestreams.Subscription() {
+                @Override
+                public void request(long n) {
+                }
+
+                @Override
+                public void cancel() {
+                    insideCancel.countDown();
+                    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
+                    while (System.nanoTime() < deadline) {
+                        if (nextHolderStarted.get() > 0) {
+                            nextHolderStartedDuringCancel = true;
+                            return;
+                        }
+                        Thread.onSpinWait();
+                    }
+                }
+            });
+            canceller = new Thread(() -> holder.get().dispose(), "canceller");
+            canceller.start();
+            try {
+                assertThat(insideCancel.await(5, TimeUnit.SECONDS)).isTrue();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    @Test
+    void aCancelArrivingWhileWorkIsBeingSubscribedReleasesOnlyAfterItHasReachedTheWork() throws Exception {
+        for (boolean waitedFirst : new boolean[] {false, true}) {
+            Semaphore sem = Semaphore.create("cancel-while-subscribing", 1);
+            AtomicInteger nextHolderStarted = new AtomicInteger();
+            CancelledWhileSubscribing work = new CancelledWhileSubscribing(nextHolderStarted);
+            Permit earlier = waitedFirst ? sem.tryAcquire().orElseThrow() : null;
+            BaseSubscriber<Integer> first = new BaseSubscriber<>() {
+            };
+            work.holder.set(first);
+            Disposable next;
+            if (waitedFirst) {
+                sem.withPermit(work).subscribe(first);
+                next = sem.withPermit(Mono.fromRunnable(nextHolderStarted::incrementAndGet)).subscribe();
+                earlier.release(); // grants the first on this thread, which then subscribes its work
+            } else {
+                // The next holder queues from inside the first's work.subscribe, before the cancel starts.
+                Mono<Integer> queueTheNextThenRun = Mono.defer(() -> {
+                    sem.withPermit(Mono.fromRunnable(nextHolderStarted::incrementAndGet)).subscribe();
+                    return work;
+                });
+                sem.withPermit(queueTheNextThenRun).subscribe(first);
+                next = null;
+            }
+            work.canceller.join(TimeUnit.SECONDS.toMillis(5));
+            assertThat(work.nextHolderStartedDuringCancel)
+                    .as("waited first: %s; the next holder started while the cancel had not reached the work",
+                            waitedFirst)
+                    .isFalse();
+            assertThat(nextHolderStarted).as("waited first: %s", waitedFirst).hasValue(1);
+            assertThat(sem.availablePermits()).as("waited first: %s", waitedFirst).isOne();
+            if (next != null) {
+                next.dispose();
+            }
+        }
+    }
+
     @Test
     void acquireTimesOutNamingTheSemaphoreAndTheWait() {
         StepVerifier.withVirtualTime(() -> {
