@@ -29,11 +29,11 @@ import org.junit.jupiter.api.Timeout;
  *
  * <p>Short form (in {@code mvn verify}): {@value #SHORT_OPS} operations. The 10^6 form: {@code mvn -Psoak test}.
  * Every failure prints the seed as a one-command replay. Properties: {@code soak.seed}, {@code soak.ops},
- * {@code soak.concurrency} (64 operations in flight), {@code soak.cancelPercent} (35 % of the operations that may be cancelled: ~30 % of all), {@code soak.only} /
+ * {@code soak.concurrency} (64 operations in flight), {@code soak.cancelPercent} (35 % of the operations, every kind may be cancelled), {@code soak.only} /
  * {@code soak.exclude} (operation names of {@link Soak.Op}), {@code soak.neverCancelled} (operations run without
  * cancels), {@code soak.policy} (DETECT), {@code soak.conditionPolicy}, {@code soak.strictCallbacks},
  * {@code soak.limitSlack}, {@code soak.trace} (print each violating hold's events), {@code soak.tolerateEmptySubscriberLogs}, {@code soak.maxSeconds}. The defaults of the policy, slack and tolerance (and of the exclusions) are the mix today's engine
- * passes: see {@link Soak#KNOWN_DEFECT_EXCLUSIONS} and docs/semantics.md ("Soak").
+ * passes: see {@link Soak#KNOWN_DEFECT_EXCLUSIONS} (empty since session 10) and docs/semantics.md ("Soak").
  */
 @Timeout(7200) // the soak bounds its own run (soak.maxSeconds); this only lifts the suite's 120 s default
 class SoakTest {
