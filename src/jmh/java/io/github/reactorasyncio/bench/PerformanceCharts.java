@@ -223,8 +223,11 @@ public final class PerformanceCharts {
             byClient.computeIfAbsent(f.get("client"), c -> new LinkedHashMap<>())
                     .put(f.get("scenario"), Double.parseDouble(f.get("rps")));
         }
-        CategoryChart chart = bars("Fan-out against local nginx: requests/s (median of the last measured passes of each process; wrk: the ceiling)",
-                "requests/s");
+        CategoryChart chart = bars("Fan-out against local nginx: req/s, median of the last passes (wrk: the ceiling)",
+                "requests/s", 1100, 500);
+        // Below the plot: inside it, the legend hid the first scenario's bars once eight clients ran.
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+        chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
         for (var e : byClient.entrySet()) {
             List<Double> values = new ArrayList<>();
             for (String s : scenarios) {
