@@ -267,10 +267,7 @@ final class ReactorNettyFetcher implements Fetcher {
                         .retryWhen(retryPolicy.asRetry())
                         .onErrorResume(RetryPolicy.RetryableStatus.class, e -> Mono.just(e.attempt()));
             }
-            return answer
-                    .map(request::answered)
-                    .onErrorResume(e -> Mono.just(request.failed(e)))
-                    .doOnCancel(request::leave);
+            return ExchangeEnd.of(answer, request);
         });
     }
 
@@ -279,7 +276,7 @@ final class ReactorNettyFetcher implements Fetcher {
      * before its result travels downstream: flatMap starts the next URL from within that onNext, and leaving only
      * after it would count one request too many.
      */
-    private final class Request {
+    private final class Request implements ExchangeEnd.Outcome<RetryPolicy.Attempt, FetchResult> {
         private final long index;
         private final String url;
         private final long start = System.nanoTime();
@@ -293,15 +290,22 @@ final class ReactorNettyFetcher implements Fetcher {
             this.url = url;
         }
 
-        FetchResult answered(RetryPolicy.Attempt a) {
+        @Override
+        public FetchResult answered(RetryPolicy.Attempt a) {
             leave();
             return FetchResult.answer(index, url, a.status(), a.bytes(), since(start), tries);
         }
 
-        FetchResult failed(Throwable e) {
+        @Override
+        public FetchResult failed(Throwable e) {
             leave();
             FetchFailure f = FetchFailure.classify(e, options);
             return FetchResult.failure(index, url, f.kind(), f.getMessage(), since(start), tries);
+        }
+
+        @Override
+        public void cancelled() {
+            leave();
         }
 
         void leave() {
