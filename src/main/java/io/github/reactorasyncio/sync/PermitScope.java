@@ -31,7 +31,8 @@ import reactor.util.context.Context;
  * cancel arrives before {@code work} has handed us its subscription, the release is left to whoever sees the
  * cancel next: {@link #granted()} if work is not subscribed yet (it never will be), else {@link #onSubscribe}, which
  * cancels the subscription it is handed first. Exactly one thread releases, and only once the cancel has reached
- * work: the work never starts, nor goes on, beside the next holder. Nested scopes keep
+ * work: the work never starts without the permit, and the next holder never starts before that cancel has been
+ * delivered (a callback of work already running elsewhere is the exception above). Nested scopes keep
  * that promise for every enclosing permit: a descendant scope announces itself to its ancestors while it
  * subscribes its work, and a cancelled ancestor whose cancel raced such a grant on another thread leaves its
  * permit to that descendant, which gives it back once its work's subscription is in place (and cancelled).
