@@ -284,10 +284,9 @@ final class Soak {
                 TRACE.add(id, "GAUGE IN: " + name + " held now " + now);
             }
             if (now > capacity) {
-                long outliving = holders.values().stream().filter(h -> cancelling.test(h.id())).count();
-                if (outliving > 0 && now - outliving <= capacity) {
-                    holders.values().stream().filter(h -> cancelling.test(h.id()))
-                            .forEach(h -> explained.add(h.id()));
+                List<Long> outliving = holders.values().stream().map(Holder::id).filter(cancelling::test).toList();
+                if (!outliving.isEmpty() && now - outliving.size() <= capacity) {
+                    explained.addAll(outliving);
                     overByCancelledHolders.increment();
                     return;
                 }
