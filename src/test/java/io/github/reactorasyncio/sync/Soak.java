@@ -254,7 +254,7 @@ final class Soak {
             this.capacity = capacity;
         }
 
-        /** One counted hold: how a violation names it, and its operation's id (-1 for a condition section). */
+        /** One counted hold: how a violation names it, and its operation's id. */
         record Holder(String what, long id) {
             @Override
             public String toString() {
@@ -265,37 +265,23 @@ final class Soak {
         final Map<Object, Holder> holders = new ConcurrentHashMap<>();
         final List<String> overlaps = new CopyOnWriteArrayList<>();
 
-        void enter() {
-            enter(null, "a section", -1);
-        }
-
         /** Enters for {@code key}: {@code what} of the operation {@code p}; on a violation the holders are sampled. */
         void enter(Object key, String what, Plan p) {
-            enter(key, what + p, p.id());
-        }
-
-        private void enter(Object key, String what, long id) {
             entered.increment();
-            if (key != null) {
-                holders.put(key, new Holder(what, id));
-            }
+            long id = p.id();
+            holders.put(key, new Holder(what + p, id));
             int now = held.incrementAndGet();
-            if (Trace.ON && key != null) {
+            if (Trace.ON) {
                 TRACE.add(id, "GAUGE IN: " + name + " held now " + now);
             }
-            if (now > capacity) {
-                List<Long> outliving = holders.values().stream().map(Holder::id).filter(cancelling::test).toList();
-                if (!outliving.isEmpty() && now - outliving.size() <= capacity) {
-                    explained.addAll(outliving);
-                    overByCancelledHolders.increment();
-                    return;
-                }
+            if (now > capacity && explainedByCancellingHolders(now)) {
+                return;
             }
             maxHeld.accumulateAndGet(now, Math::max);
             if (now > capacity) {
                 heldOver.increment();
                 if (overlaps.size() < 3) {
-                    String overlap = what + " entered beside " + holders.values() + " while " + primitive.get();
+                    String overlap = what + p + " entered beside " + holders.values() + " while " + primitive.get();
                     overlaps.add(overlap);
                     if (Trace.ON) {
                         TRACE.keep(id);
@@ -305,8 +291,15 @@ final class Soak {
             }
         }
 
-        void leave() {
-            held.decrementAndGet();
+        /** Whether the holders {@link #cancelling} lets outlive their hold account for a count of {@code now}. */
+        private boolean explainedByCancellingHolders(int now) {
+            List<Long> outliving = holders.values().stream().map(Holder::id).filter(cancelling::test).toList();
+            if (outliving.isEmpty() || now - outliving.size() > capacity) {
+                return false;
+            }
+            explained.addAll(outliving);
+            overByCancelledHolders.increment();
+            return true;
         }
 
         void leave(Object key) {
@@ -340,14 +333,7 @@ final class Soak {
             running.decrementAndGet();
         }
 
-        /** A section run synchronously under the primitive: enter, one step, leave. */
-        void section(int spins) {
-            enter();
-            step(spins);
-            leave();
-        }
-
-        /** {@link #section(int)} for operation {@code p}, named among the holders a violation lists. */
+        /** A section run synchronously under the primitive for operation {@code p}: enter, one step, leave. */
         void section(Plan p) {
             Object key = new Object();
             enter(key, "section ", p);
