@@ -1,6 +1,10 @@
 """Attributes a FanoutDriver JFR recording's CPU samples and allocation to causes (issue 16, item 3).
 
-usage: python3 jfr_attribution.py RECORDING.jfr DRIVER_OUTPUT.jsonl LAST_PASSES
+usage: python3 jfr_attribution.py [--layers] RECORDING.jfr DRIVER_OUTPUT.jsonl LAST_PASSES
+
+--layers attributes to software layers instead (Netty's transport, codec and buffers, Reactor Netty's pool and
+HTTP client, Reactor's operators, Vert.x, HttpClient 5, ...), the same way, to compare clients built on the same
+Netty: any client that speaks FanoutProtocol (FanoutDriver, VertxFanout) can be recorded.
 
 Only the samples of the last LAST_PASSES passes count (steady state; their duration is summed from the driver's
 JSON lines and taken back from the recording's last sample). A sample goes to the cause of the frame nearest its
@@ -39,6 +43,27 @@ CAUSES = [
 ]
 OTHER = "Reactor Netty / Netty, the rest"
 
+# (layer, package prefixes of the frame nearest the leaf that is not the JDK's); first match wins.
+LAYERS = [
+    ("JFR itself", ["jdk/jfr/"]),
+    ("the benchmark driver (FanoutProtocol, FanoutDriver, VertxFanout)", ["io/github/reactorasyncio/bench/"]),
+    ("this project's fetcher and limit", ["io/github/reactorasyncio/"]),
+    ("Reactor Netty: connection pool (reactor-pool, PooledConnectionProvider)", ["reactor/pool/",
+        "reactor/netty/resources/"]),
+    ("Reactor Netty: HTTP client (connect, operations, headers)", ["reactor/netty/http/"]),
+    ("Reactor Netty: channel operations, ByteBufFlux, the rest", ["reactor/netty/"]),
+    ("Reactor Core operators (flatMap, Mono chains, schedulers)", ["reactor/core/", "reactor/util/"]),
+    ("Vert.x (HTTP client, pool, futures, context)", ["io/vertx/"]),
+    ("Apache HttpClient 5 / HttpCore 5", ["org/apache/hc/"]),
+    ("Netty: HTTP codec", ["io/netty/handler/codec/"]),
+    ("Netty: buffers, allocator, recycler", ["io/netty/buffer/", "io/netty/util/Recycler",
+        "io/netty/util/internal/"]),
+    ("Netty: channel, pipeline, event loop, transport", ["io/netty/channel/", "io/netty/util/concurrent/",
+        "io/netty/util/"]),
+    ("Netty: the rest", ["io/netty/"]),
+]
+JDK_ONLY = "the JDK alone (no library frame on the stack)"
+
 
 def frames(event):
     trace = event["values"].get("stackTrace") or {"frames": []}
@@ -50,14 +75,14 @@ def frames(event):
 JDK = ("java/", "jdk/", "sun/")
 
 
-def cause(event):
+def cause(event, table=CAUSES, other=OTHER, prefix=False):
     for frame in frames(event):
-        for name, patterns in CAUSES:
-            if any(p in frame for p in patterns):
+        for name, patterns in table:
+            if any(frame.startswith(p) if prefix else p in frame for p in patterns):
                 return name
         if not frame.startswith(JDK):
-            return OTHER
-    return OTHER
+            return other
+    return JDK_ONLY if prefix else other
 
 
 def events(recording, kind):
@@ -71,7 +96,15 @@ def when(event):
 
 
 def main():
-    recording, driver, last = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    args = sys.argv[1:]
+    layers = args[0] == "--layers"
+    if layers:
+        args = args[1:]
+    recording, driver, last = args[0], args[1], int(args[2])
+    table, other = (LAYERS, "unclassified library code") if layers else (CAUSES, OTHER)
+
+    def by(event):
+        return cause(event, table, other, prefix=layers)
     passes = [json.loads(l) for l in open(driver) if l.startswith("{")][-last:]
     requests = sum(p["requests"] for p in passes)
     cpu = sum(p["cpu_s"] for p in passes)
@@ -83,17 +116,17 @@ def main():
     alloc_events = [e for e in alloc_events if when(e) >= end - window]
     samples, weight = {}, {}
     for e in cpu_events:
-        samples[cause(e)] = samples.get(cause(e), 0) + 1
+        samples[by(e)] = samples.get(by(e), 0) + 1
     for e in alloc_events:
-        weight[cause(e)] = weight.get(cause(e), 0) + int(e["values"]["weight"])
+        weight[by(e)] = weight.get(by(e), 0) + int(e["values"]["weight"])
     total_samples, total_weight = sum(samples.values()), sum(weight.values())
     print(f"{requests} requests in the last {len(passes)} passes, {cpu:.2f} CPU s "
           f"({cpu / requests * 1e6:.1f} µs/request), {total_samples} CPU samples, "
           f"{total_weight / requests:.0f} B/request sampled")
     print()
-    print("| cause | CPU samples | µs CPU / request | B / request |")
+    print(f"| {'layer' if layers else 'cause'} | CPU samples | µs CPU / request | B / request |")
     print("|---|---:|---:|---:|")
-    for name in [c for c, _ in CAUSES] + [OTHER]:
+    for name in [c for c, _ in table] + [other] + ([JDK_ONLY] if layers else []):
         s, w = samples.get(name, 0), weight.get(name, 0)
         if s or w:
             print(f"| {name} | {s} | {s / total_samples * cpu / requests * 1e6:.1f} | {w / requests:.0f} |")

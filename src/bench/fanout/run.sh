@@ -102,7 +102,7 @@ r=dict(passes[len(passes)//2]); r.update(client='$client', scenario='$scenario',
 
 SCENARIOS=${FANOUT_SCENARIOS:-"instant-20k-k100 delay50ms-1k-k10 delay50ms-10k-k1000"}
 CLIENTS=${FANOUT_CLIENTS:-"fetcher bare jdk hc5 okhttp vertx python"}
-if [ -n "${FANOUT_BEFORE_CLASSES:-}" ]; then CLIENTS="fetcher-before $CLIENTS"; fi
+if [ -n "${FANOUT_BEFORE_CLASSES:-}" ] && ! wanted "$CLIENTS" fetcher-before; then CLIENTS="fetcher-before $CLIENTS"; fi
 wanted() { [[ " $1 " == *" $2 "* ]]; }
 
 # Vert.x 5.0.7 brings its own Netty (4.2.9): its class path is its pom's, plus the shared protocol, compiled here.

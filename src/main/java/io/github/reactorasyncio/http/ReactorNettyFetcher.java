@@ -210,9 +210,11 @@ final class ReactorNettyFetcher implements Fetcher {
             long[] next = {0};
             Flux<String> source = Flux.from(urls);
             // The prefetch of 1 keeps URLs in the source until a turn frees up instead of buffering 256 of them.
+            // Unordered, MonoMerge is flatMap(fetch, limit, 1) without flatMap's walk over all `limit` inners
+            // on every completion.
             return options.ordered()
                     ? source.flatMapSequential(url -> fetchOne(next[0]++, url), limit, 1)
-                    : source.flatMap(url -> fetchOne(next[0]++, url), limit, 1);
+                    : MonoMerge.of(source, url -> fetchOne(next[0]++, url), limit);
         });
     }
 
