@@ -7,8 +7,8 @@ by = {(r["client"], r["scenario"]): r for r in rows}
 ideal = {"delay50ms-1k-k10": 5.0, "delay50ms-10k-k1000": 0.5}
 
 print("| scenario | client | req/s (median pass; range of the measured passes) | seconds | p50 ms | p99 ms | CPU s (pass) | CPU s (process) | peak RSS MB "
-      "| fetcher vs it | vs bare Reactor Netty | vs Python seed | vs ideal time |")
-print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+      "| CPU stolen % | fetcher vs it | vs bare Reactor Netty | vs Python seed | vs ideal time |")
+print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 for r in rows:
     if r["client"] in ("fetch-cold",):
         continue
@@ -29,7 +29,7 @@ for r in rows:
                   else f" ({r['rps_min']:.0f}–{r['rps_max']:.0f})")
     print(f"| {s} | {r['client']} | {f(r['rps'], 0)}{spread} | {f(r.get('seconds'), 3)} | {f(r.get('p50_ms'), 2)} "
           f"| {f(r.get('p99_ms'), 2)} | {f(r.get('cpu_s'), 2)} | {f(r.get('process_cpu_s'), 2)} "
-          f"| {f(r.get('peak_rss_mb'), 0)} | {vs_fetcher} | {vs_bare} | {vs_py} | {vs_ideal} |")
+          f"| {f(r.get('peak_rss_mb'), 0)} | {f(r.get('steal_pct'), 1)} | {vs_fetcher} | {vs_bare} | {vs_py} | {vs_ideal} |")
 print()
 print("Cold one-shot `fetch` command (JVM start to exit):")
 print()

@@ -79,14 +79,25 @@ CP=$ROOT/target/test-classes:$ROOT/target/classes:$(cat "$OUT/cp.txt")
 # FANOUT_JAVA_OPTS="-Xmx1g" measures with the JVM's default (G1).
 JAVA_OPTS=${FANOUT_JAVA_OPTS:-"-Xmx1g -XX:+UseParallelGC"}
 
+# The hypervisor's steal counter (/proc/stat, ticks of all CPUs): time this VM's CPUs were wanted but ran someone
+# else. Every client row carries the share of the machine's CPU time stolen during its run (steal_pct): in
+# session 10 and 11, runs with 10-45 % steal ran at a third to a half of their idle speed, so a row with more than
+# a few percent is not a measurement.
+steal_ticks() { awk '/^cpu /{print $9}' /proc/stat; }
+CLK_TCK=$(getconf CLK_TCK)
+NCPU=$(nproc)
+
 # run NAME SCENARIO -- command...: /usr/bin/time -v around the client; its JSON lines tagged and kept.
 run() {
   local client=$1 scenario=$2; shift 3
   local log=$OUT/$scenario-$client
+  local steal0 start steal_pct
+  steal0=$(steal_ticks); start=$(date +%s.%N)
   if ! timeout "$RUN_TIMEOUT" /usr/bin/time -v -o "$log.time" "$@" > "$log.out" 2> "$log.err"; then
     echo "FAILED: $client $scenario (see $log.err)" >&2
     return 0
   fi
+  steal_pct=$("$PY" -c "import time; print(round(100 * ($(steal_ticks) - $steal0) / ($CLK_TCK * $NCPU * (time.time() - $start)), 1))")
   local rss cpu_user cpu_sys
   rss=$(awk -F: '/Maximum resident set size/ {gsub(/ /,"",$2); print $2}' "$log.time")
   cpu_user=$(awk -F: '/User time/ {gsub(/ /,"",$2); print $2}' "$log.time")
@@ -96,14 +107,15 @@ import json,sys
 passes=sorted((json.loads(l) for l in sys.stdin if l.strip()), key=lambda p: p['rps'])
 r=dict(passes[len(passes)//2]); r.update(client='$client', scenario='$scenario', peak_rss_mb=$rss/1024,
   process_cpu_s=$cpu_user+$cpu_sys, measured_passes=len(passes), rps_min=passes[0]['rps'],
-  rps_max=passes[-1]['rps']); r['pass']='measured'; print(json.dumps(r))" >> "$OUT/results.jsonl"
+  rps_max=passes[-1]['rps'], steal_pct=$steal_pct); r['pass']='measured'; print(json.dumps(r))" >> "$OUT/results.jsonl"
   echo "$client $scenario: $(tail -1 "$OUT/results.jsonl")" >&2
 }
 
 SCENARIOS=${FANOUT_SCENARIOS:-"instant-20k-k100 delay50ms-1k-k10 delay50ms-10k-k1000"}
 CLIENTS=${FANOUT_CLIENTS:-"fetcher bare jdk hc5 okhttp vertx python"}
-if [ -n "${FANOUT_BEFORE_CLASSES:-}" ] && ! wanted "$CLIENTS" fetcher-before; then CLIENTS="fetcher-before $CLIENTS"; fi
 wanted() { [[ " $1 " == *" $2 "* ]]; }
+# fetcher-before runs first unless the list places it (to alternate the order between runs).
+if [ -n "${FANOUT_BEFORE_CLASSES:-}" ] && ! wanted "$CLIENTS" fetcher-before; then CLIENTS="fetcher-before $CLIENTS"; fi
 
 # Vert.x 5.0.7 brings its own Netty (4.2.9): its class path is its pom's, plus the shared protocol, compiled here.
 if wanted "$CLIENTS" vertx; then

@@ -2,6 +2,7 @@ package io.github.reactorasyncio.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.reactorasyncio.http.MonoMergeCpuTime;
 import java.util.Collection;
 import java.util.Set;
 import java.util.TreeSet;
@@ -70,6 +71,7 @@ class BenchmarkSmokeTest {
         RawAcquireCpuTime.main(new String[] {"1", "1000"});
         // Throws if a trial's holder was never reported (an empty sample) or hangs a latch for a second.
         AbandonedLockLatency.main(new String[] {"20"});
+        MonoMergeCpuTime.main(new String[] {"2", "2000"});
     }
 
     @Test

@@ -12,7 +12,8 @@ import reactor.core.publisher.Mono;
  * semaphore: await session.get(url)} under {@code asyncio.gather(..., return_exceptions=True)}, as one Reactor
  * pipeline over one Reactor Netty {@code HttpClient} and one connection pool.
  *
- * <p><b>Concurrency.</b> {@link #fetchAll(Publisher)} is {@code flatMap(fetch, concurrency)}: flatMap subscribes
+ * <p><b>Concurrency.</b> {@link #fetchAll(Publisher)} is {@code flatMap(fetch, concurrency)} in effect (an
+ * operator with flatMap's demand and constant work per finished request): it subscribes
  * to at most {@code concurrency} requests and starts the next one only when one finishes, which is exactly a
  * semaphore of that many permits held for the duration of each request. {@code concurrency} also bounds the
  * fetcher as a whole — several {@code fetchAll} pipelines and {@link #fetch(String)} calls running at once share
@@ -23,8 +24,8 @@ import reactor.core.publisher.Mono;
  * also holds one of its permits, in {@code fetchAll} and {@link #fetch(String)} alike.
  *
  * <p><b>Results.</b> Every input URL yields exactly one {@link FetchResult}, failures included; the returned Flux
- * never errors because of a URL (only because of the input publisher itself). Emission follows completion order
- * with {@link FetchResult#index()} naming the input position, or input order when {@link FetchOptions#ordered()}
+ * never errors because of a URL (only because of the input publisher itself). Emission follows completion order,
+ * also for results that wait for downstream's demand, with {@link FetchResult#index()} naming the input position, or input order when {@link FetchOptions#ordered()}
  * ({@code flatMapSequential}: same concurrency, results buffered until their turn).
  *
  * <p><b>Cancellation.</b> Cancelling the Flux cancels every request in flight: their connections are closed, not

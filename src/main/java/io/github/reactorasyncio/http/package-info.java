@@ -27,7 +27,8 @@
  * <ol>
  *   <li>{@code flatMap(fetch, concurrency)} — the default, inside
  *       {@link io.github.reactorasyncio.http.Fetcher#fetchAll(org.reactivestreams.Publisher)}: one pipeline,
- *       at most {@code concurrency} requests in flight. This is what {@code asyncio.Semaphore(n)} around each
+ *       at most {@code concurrency} requests in flight (unordered, through {@code MonoMerge}: flatMap's demand
+ *       with constant work per finished request, where flatMap visits every live inner). This is what {@code asyncio.Semaphore(n)} around each
  *       request amounts to when all requests come from one place.</li>
  *   <li>A shared {@link io.github.reactorasyncio.sync.Semaphore}
  *       ({@link io.github.reactorasyncio.http.FetchOptions.Builder#sharedLimit}): every request also holds a
