@@ -75,14 +75,14 @@ def frames(event):
 JDK = ("java/", "jdk/", "sun/")
 
 
-def cause(event, table=CAUSES, other=OTHER, prefix=False):
+def cause(event, table=CAUSES, other=OTHER, prefix=False, jdk_only=OTHER):
     for frame in frames(event):
         for name, patterns in table:
             if any(frame.startswith(p) if prefix else p in frame for p in patterns):
                 return name
         if not frame.startswith(JDK):
             return other
-    return JDK_ONLY if prefix else other
+    return jdk_only
 
 
 def events(recording, kind):
@@ -104,7 +104,7 @@ def main():
     table, other = (LAYERS, "unclassified library code") if layers else (CAUSES, OTHER)
 
     def by(event):
-        return cause(event, table, other, prefix=layers)
+        return cause(event, table, other, prefix=layers, jdk_only=JDK_ONLY if layers else OTHER)
     passes = [json.loads(l) for l in open(driver) if l.startswith("{")][-last:]
     requests = sum(p["requests"] for p in passes)
     cpu = sum(p["cpu_s"] for p in passes)

@@ -133,9 +133,10 @@ final class MonoMerge<T, R> extends Flux<R> implements Scannable {
         private static final AtomicIntegerFieldUpdater<MergeMain> ENDED =
                 AtomicIntegerFieldUpdater.newUpdater(MergeMain.class, "ended");
 
-        // Guarded by this: the live inners, for cancel and error only; null once cancelled or terminated, after
-        // which an inner that tries to link itself is cancelled instead.
+        // Guarded by this: the live inners, linked for cancel and error only.
         private MergeInner<R> head;
+        // Guarded by this: true once a cancel or an error has taken every live inner; an inner that tries to link
+        // itself after that is refused (and its element discarded).
         private boolean unlinkedAll;
 
         MergeMain(CoreSubscriber<? super R> actual, Function<? super T, ? extends Mono<? extends R>> mapper,
@@ -259,7 +260,7 @@ final class MonoMerge<T, R> extends Flux<R> implements Scannable {
             }
         }
 
-        void innerError(MergeInner<R> inner, Throwable t) {
+        void innerError(Throwable t) {
             if (Exceptions.addThrowable(ERROR, this, t)) {
                 drain();
             }
@@ -410,17 +411,13 @@ final class MonoMerge<T, R> extends Flux<R> implements Scannable {
             }
         }
 
-        private synchronized Stream<MergeInner<R>> liveInners() {
+        @Override
+        public synchronized Stream<? extends Scannable> inners() {
             Stream.Builder<MergeInner<R>> inners = Stream.builder();
             for (MergeInner<R> inner = head; inner != null; inner = inner.next) {
                 inners.add(inner);
             }
             return inners.build();
-        }
-
-        @Override
-        public Stream<? extends Scannable> inners() {
-            return liveInners();
         }
 
         @Override
@@ -511,7 +508,7 @@ final class MonoMerge<T, R> extends Flux<R> implements Scannable {
                 return;
             }
             done = true;
-            parent.innerError(this, t);
+            parent.innerError(t);
         }
 
         @Override
