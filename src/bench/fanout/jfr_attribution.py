@@ -1,10 +1,16 @@
 """Attributes a FanoutDriver JFR recording's CPU samples and allocation to causes (issue 16, item 3).
 
-usage: python3 jfr_attribution.py [--layers] RECORDING.jfr DRIVER_OUTPUT.jsonl LAST_PASSES
+usage: python3 jfr_attribution.py [--layers] [--top NAME] RECORDING.jfr DRIVER_OUTPUT.jsonl LAST_PASSES
 
 --layers attributes to software layers instead (Netty's transport, codec and buffers, Reactor Netty's pool and
 HTTP client, Reactor's operators, Vert.x, HttpClient 5, ...), the same way, to compare clients built on the same
 Netty: any client that speaks FanoutProtocol (FanoutDriver, VertxFanout) can be recorded.
+
+--top NAME also lists, for the samples of the cause (or layer) whose name starts with NAME, the commonest pairs of
+leaf frame and nearest library frame: what inside a row costs (a JDK leaf shows the library call that led there).
+
+Record with FANOUT_JAVA_OPTS="... -XX:StartFlightRecording=settings=profile,jdk.ExecutionSample#period=1ms,
+filename=REC.jfr": the profile's default period gives ~200 samples in 20 passes, 1 ms about ten times as many.
 
 Only the samples of the last LAST_PASSES passes count (steady state; their duration is summed from the driver's
 JSON lines and taken back from the recording's last sample). A sample goes to the cause of the frame nearest its
@@ -54,7 +60,13 @@ LAYERS = [
     ("Reactor Netty: channel operations, ByteBufFlux, the rest", ["reactor/netty/"]),
     ("Reactor Core operators (flatMap, Mono chains, schedulers)", ["reactor/core/", "reactor/util/"]),
     ("Vert.x (HTTP client, pool, futures, context)", ["io/vertx/"]),
-    ("Apache HttpClient 5 / HttpCore 5", ["org/apache/hc/"]),
+    # HttpClient 5's parts by the same jobs as Netty's and Reactor Netty's rows: its I/O reactor (transport, event
+    # loop), its HTTP/1.1 codec and messages, its connection pool, and the client above them (exec chain, futures).
+    ("HttpCore 5: I/O reactor (transport, event loop)", ["org/apache/hc/core5/reactor/"]),
+    ("HttpCore 5: HTTP codec, messages, buffers", ["org/apache/hc/core5/http/impl/", "org/apache/hc/core5/http/message/",
+        "org/apache/hc/core5/http/nio/", "org/apache/hc/core5/util/"]),
+    ("HttpCore 5: connection pool", ["org/apache/hc/core5/pool/"]),
+    ("HttpClient 5: client (exec chain, routes, futures) and the rest", ["org/apache/hc/"]),
     ("Netty: HTTP codec", ["io/netty/handler/codec/"]),
     ("Netty: buffers, allocator, recycler", ["io/netty/buffer/", "io/netty/util/Recycler",
         "io/netty/util/internal/"]),
@@ -100,6 +112,9 @@ def main():
     layers = args[0] == "--layers"
     if layers:
         args = args[1:]
+    top = None
+    if args[0] == "--top":
+        top, args = args[1], args[2:]
     recording, driver, last = args[0], args[1], int(args[2])
     table, other = (LAYERS, "unclassified library code") if layers else (CAUSES, OTHER)
 
@@ -130,6 +145,26 @@ def main():
         s, w = samples.get(name, 0), weight.get(name, 0)
         if s or w:
             print(f"| {name} | {s} | {s / total_samples * cpu / requests * 1e6:.1f} | {w / requests:.0f} |")
+    if top is not None:
+        print_top(top, [e for e in cpu_events if by(e).startswith(top)], cpu / requests / total_samples * 1e6)
+
+
+def print_top(name, chosen, us_per_sample):
+    """The commonest (leaf frame, nearest library frame) pairs among the samples of one row, at most 15."""
+    pairs = {}
+    for e in chosen:
+        stack = list(frames(e))
+        leaf = stack[0] if stack else "?"
+        library = next((f for f in stack if not f.startswith(JDK)), "(JDK only)")
+        key = (leaf.rsplit("/", 1)[-1], library.rsplit("/", 1)[-1])
+        pairs[key] = pairs.get(key, 0) + 1
+    print()
+    print(f"Inside \"{name}\" ({len(chosen)} samples):")
+    print()
+    print("| leaf frame | nearest library frame | CPU samples | µs CPU / request |")
+    print("|---|---|---:|---:|")
+    for (leaf, library), n in sorted(pairs.items(), key=lambda kv: -kv[1])[:15]:
+        print(f"| {leaf} | {library} | {n} | {n * us_per_sample:.2f} |")
 
 
 if __name__ == "__main__":
