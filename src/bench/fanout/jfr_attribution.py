@@ -129,12 +129,17 @@ def main():
     end = max(when(e) for e in cpu_events)
     cpu_events = [e for e in cpu_events if when(e) >= end - window]
     alloc_events = [e for e in alloc_events if when(e) >= end - window]
-    samples, weight = {}, {}
+    samples, weight, chosen = {}, {}, []
     for e in cpu_events:
-        samples[by(e)] = samples.get(by(e), 0) + 1
+        name = by(e)
+        samples[name] = samples.get(name, 0) + 1
+        if top is not None and name.startswith(top):
+            chosen.append(e)
     for e in alloc_events:
-        weight[by(e)] = weight.get(by(e), 0) + int(e["values"]["weight"])
+        name = by(e)
+        weight[name] = weight.get(name, 0) + int(e["values"]["weight"])
     total_samples, total_weight = sum(samples.values()), sum(weight.values())
+    us_per_sample = cpu / requests / total_samples * 1e6
     print(f"{requests} requests in the last {len(passes)} passes, {cpu:.2f} CPU s "
           f"({cpu / requests * 1e6:.1f} µs/request), {total_samples} CPU samples, "
           f"{total_weight / requests:.0f} B/request sampled")
@@ -144,9 +149,9 @@ def main():
     for name in [c for c, _ in table] + [other] + ([JDK_ONLY] if layers else []):
         s, w = samples.get(name, 0), weight.get(name, 0)
         if s or w:
-            print(f"| {name} | {s} | {s / total_samples * cpu / requests * 1e6:.1f} | {w / requests:.0f} |")
+            print(f"| {name} | {s} | {s * us_per_sample:.1f} | {w / requests:.0f} |")
     if top is not None:
-        print_top(top, [e for e in cpu_events if by(e).startswith(top)], cpu / requests / total_samples * 1e6)
+        print_top(top, chosen, us_per_sample)
 
 
 def print_top(name, chosen, us_per_sample):
