@@ -56,7 +56,7 @@ public interface Fetcher extends Disposable, AutoCloseable {
      * @throws NullPointerException if {@code options} is null
      */
     static Fetcher create(FetchOptions options) {
-        return new ReactorNettyFetcher(Objects.requireNonNull(options, "options"));
+        return new DefaultFetcher(Objects.requireNonNull(options, "options"));
     }
 
     /**

@@ -94,7 +94,7 @@ class FetcherFaultTest {
 
     @Test
     void aUnicodeHostNameIsSentInItsIdnaForm() {
-        java.net.URI uri = ReactorNettyFetcher.validate("http://user@b\u00fccher.example:8080/a?b=c");
+        java.net.URI uri = DefaultFetcher.validate("http://user@b\u00fccher.example:8080/a?b=c");
         assertThat(uri.getHost()).isEqualTo("xn--bcher-kva.example");
         assertThat(uri.getPort()).isEqualTo(8080);
         assertThat(uri.getUserInfo()).isEqualTo("user");

@@ -34,8 +34,22 @@ import javax.net.ssl.SSLContext;
  */
 final class HostileServer implements AutoCloseable {
 
-    /** One request as the server read it: which connection (numbered from 1 in accept order) and which path. */
-    record Request(int connection, String path) {}
+    /**
+     * One request as the server read it: which connection (numbered from 1 in accept order), its method and path,
+     * and its head (request line and header lines, as sent).
+     */
+    record Request(int connection, String method, String path, String head) {
+        /** The value of header {@code name} (case-insensitive), or null. */
+        String header(String name) {
+            for (String line : head.split("\r\n")) {
+                int colon = line.indexOf(':');
+                if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase(name)) {
+                    return line.substring(colon + 1).trim();
+                }
+            }
+            return null;
+        }
+    }
 
     /** Paths whose response breaks HTTP/1.1 while leaving the connection open: a client must not reuse it. */
     static final Set<String> VIOLATIONS = Set.of("/bad-status", "/huge-header", "/long-body", "/bad-chunk");
@@ -56,11 +70,16 @@ final class HostileServer implements AutoCloseable {
     private final ServerSocket tls;
 
     HostileServer() throws Exception {
+        this(null);
+    }
+
+    /** With the TLS port's certificate also written to {@code trustStore} (see {@link #selfSigned(Path)}). */
+    HostileServer(Path trustStore) throws Exception {
         InetAddress loopback = InetAddress.getLoopbackAddress();
         http = listen(new ServerSocket(0, 100, loopback), this::serve);
         closing = listen(new ServerSocket(0, 100, loopback), Socket::close);
         silent = listen(new ServerSocket(0, 100, loopback), s -> s.getInputStream().transferTo(OutputStream.nullOutputStream()));
-        tls = listen(selfSigned().getServerSocketFactory().createServerSocket(0, 100, loopback), this::serve);
+        tls = listen(selfSigned(trustStore).getServerSocketFactory().createServerSocket(0, 100, loopback), this::serve);
     }
 
     String url(String path) {
@@ -73,6 +92,11 @@ final class HostileServer implements AutoCloseable {
 
     String selfSignedUrl() {
         return "https://127.0.0.1:" + tls.getLocalPort() + "/ok";
+    }
+
+    /** The TLS port's {@code path} at {@code host}: trusted at {@code localhost} by a client that trusts the store. */
+    String tlsUrl(String host, String path) {
+        return "https://" + host + ":" + tls.getLocalPort() + path;
     }
 
     String stalledTlsUrl() {
@@ -119,20 +143,47 @@ final class HostileServer implements AutoCloseable {
         int connection = connections.incrementAndGet();
         InputStream in = socket.getInputStream();
         OutputStream out = socket.getOutputStream();
-        String path;
-        while ((path = readRequest(in)) != null) {
-            requests.add(new Request(connection, path));
-            if (!respond(path, socket, out)) {
+        String head;
+        while ((head = readRequest(in)) != null) {
+            String[] requestLine = head.split("\r\n", 2)[0].split(" ");
+            requests.add(new Request(connection, requestLine[0], requestLine[1], head));
+            boolean open = requestLine[0].equals("HEAD")
+                    ? writeHead(requestLine[1], out) : respond(requestLine[1], socket, out);
+            if (!open) {
                 return;
             }
             out.flush();
         }
     }
 
+    /** A HEAD request: the head {@code /ok} would have, no body. */
+    private static boolean writeHead(String path, OutputStream out) throws IOException {
+        out.write(ascii(path.equals("/ok") ? "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n"
+                : "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"));
+        return true;
+    }
+
     /** Writes the response for {@code path}; false when the connection ends with it. */
-    private static boolean respond(String path, Socket socket, OutputStream out) throws IOException {
+    private boolean respond(String path, Socket socket, OutputStream out) throws IOException {
         switch (path) {
             case "/ok" -> out.write(OK);
+            // Says close and leaves the connection open: only a client that honours Connection: close stops here.
+            case "/close" -> out.write(ascii("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"));
+            case "/drop" -> {
+                return false;
+            }
+            case "/stall-body" -> {
+                out.write(ascii("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nhello"));
+                out.flush();
+                socket.getInputStream().transferTo(OutputStream.nullOutputStream());
+                return false;
+            }
+            case "/see-other" -> out.write(ascii("HTTP/1.1 303 See Other\r\nLocation: ok\r\nContent-Length: 4\r\n\r\n"
+                    + "gone"));
+            case "/elsewhere" -> out.write(ascii("HTTP/1.1 302 Found\r\nLocation: http://localhost:"
+                    + http.getLocalPort() + "/ok\r\nContent-Length: 0\r\n\r\n"));
+            case "/to-ftp" -> out.write(ascii("HTTP/1.1 302 Found\r\nLocation: ftp://127.0.0.1/file\r\n"
+                    + "Content-Length: 0\r\n\r\n"));
             case "/reset" -> {
                 out.write(ascii("HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n"));
                 out.write(new byte[1000]);
@@ -191,7 +242,7 @@ final class HostileServer implements AutoCloseable {
         return true;
     }
 
-    /** The request's path, after reading its head (there is never a body); null at end of stream. */
+    /** The request's head, request line and headers (there is never a body); null at end of stream. */
     private static String readRequest(InputStream in) throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         int matched = 0;
@@ -204,17 +255,21 @@ final class HostileServer implements AutoCloseable {
         if (matched < 4) {
             return null;
         }
-        String requestLine = head.toString(StandardCharsets.US_ASCII).split("\r\n", 2)[0];
-        return requestLine.split(" ")[1];
+        return head.toString(StandardCharsets.US_ASCII);
     }
 
-    private static SSLContext selfSigned() throws Exception {
+    /**
+     * A server TLS context with a fresh self-signed certificate for {@code localhost} (DNS name only: a client that
+     * checks host names must refuse it at 127.0.0.1), made with the JDK's {@code keytool}; if {@code trustStore} is
+     * not null, the certificate is also written there as a PKCS12 trust store (password {@code changeit}).
+     */
+    static SSLContext selfSigned(Path trustStore) throws Exception {
         Path dir = Files.createTempDirectory("hostile-tls");
         Path store = dir.resolve("server.p12");
         char[] password = "changeit".toCharArray();
         Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-genkeypair", "-keyalg", "EC", "-alias", "server", "-dname", "CN=127.0.0.1", "-validity", "2",
-                "-storetype", "PKCS12", "-keystore", store.toString(), "-storepass", "changeit")
+                "-genkeypair", "-keyalg", "EC", "-alias", "server", "-dname", "CN=localhost", "-ext", "san=dns:localhost",
+                "-validity", "2", "-storetype", "PKCS12", "-keystore", store.toString(), "-storepass", "changeit")
                 .redirectErrorStream(true).start();
         keytool.getInputStream().transferTo(OutputStream.nullOutputStream());
         if (!keytool.waitFor(60, TimeUnit.SECONDS) || keytool.exitValue() != 0) {
@@ -226,6 +281,14 @@ final class HostileServer implements AutoCloseable {
         }
         Files.delete(store);
         Files.delete(dir);
+        if (trustStore != null) {
+            KeyStore trusted = KeyStore.getInstance("PKCS12");
+            trusted.load(null, password);
+            trusted.setCertificateEntry("server", keys.getCertificate("server"));
+            try (OutputStream out = Files.newOutputStream(trustStore)) {
+                trusted.store(out, password);
+            }
+        }
         KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         kmf.init(keys, password);
         SSLContext context = SSLContext.getInstance("TLS");
