@@ -31,7 +31,7 @@ public enum FetchErrorKind {
     /** No pooled connection became free within {@link FetchOptions#connectTimeout()}. */
     POOL_EXHAUSTED(false),
     /**
-     * The response broke HTTP/1.1: an invalid status line, a header section over Reactor Netty's limit, an invalid
+     * The response broke HTTP/1.1: an invalid status line, a header section over the HTTP codec's 8 KiB, an invalid
      * chunk, or bytes beyond the response's end. The connection is closed, never reused.
      */
     PROTOCOL_ERROR(false),

@@ -97,7 +97,8 @@ public final class FetchOptions {
     }
 
     /**
-     * {@return the name of the connection pool (shows in Reactor Netty logs and metrics)}
+     * {@return the fetcher's name: of its limit ({@code name-turns}) and, with HTTP/2 offered, of Reactor Netty's
+     * connection pool (in its logs and metrics)}
      */
     public String name() { return name; }
     /**
@@ -119,7 +120,8 @@ public final class FetchOptions {
      */
     public Duration connectTimeout() { return connectTimeout; }
     /**
-     * Longest silence while waiting for or reading the response (Reactor Netty's {@code responseTimeout}). One
+     * Longest silence while waiting for or reading the response, from the moment the request is written (Reactor
+     * Netty's {@code responseTimeout} semantics). One
      * not shorter than {@link #timeout()} can never fire first (the exchange timeout starts earlier), so the
      * fetcher installs none then, and such a wait ends as a {@link FetchErrorKind#TIMEOUT}.
      *

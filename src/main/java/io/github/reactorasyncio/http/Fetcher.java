@@ -10,7 +10,8 @@ import reactor.core.publisher.Mono;
 /**
  * Fetches many URLs with at most {@link FetchOptions#concurrency()} in flight: the seeds' {@code async with
  * semaphore: await session.get(url)} under {@code asyncio.gather(..., return_exceptions=True)}, as one Reactor
- * pipeline over one Reactor Netty {@code HttpClient} and one connection pool.
+ * pipeline over one connection pool of its own: HTTP/1.1 on Netty's codec, or Reactor Netty's {@code HttpClient}
+ * when HTTP/2 is offered ({@link FetchOptions#http2()}, {@link FetchOptions#h2c()}).
  *
  * <p><b>Concurrency.</b> {@link #fetchAll(Publisher)} is {@code flatMap(fetch, concurrency)} in effect (an
  * operator with flatMap's demand and constant work per finished request): it subscribes
@@ -32,8 +33,9 @@ import reactor.core.publisher.Mono;
  * returned to the pool half-read, and their turns are released. No result is emitted for cancelled URLs.
  *
  * <p><b>Resources.</b> A Fetcher owns its connection pool; {@link #close()} disposes it (in-flight requests then
- * fail with {@link FetchErrorKind#POOL_EXHAUSTED} or {@link FetchErrorKind#CONNECTION_RESET}). Netty's event loop
- * threads are the shared, daemon Reactor Netty ones: they never keep a JVM alive.
+ * fail with {@link FetchErrorKind#CONNECTION_RESET}; on HTTP/1.1 later ones with {@link FetchErrorKind#IO_ERROR}
+ * "the fetcher is closed", through Reactor Netty's pool also {@link FetchErrorKind#POOL_EXHAUSTED}). Netty's event
+ * loop threads are the shared, daemon Reactor Netty ones: they never keep a JVM alive.
  *
  * <p>Corresponds to {@code aiohttp.ClientSession} + {@code asyncio.Semaphore} + {@code asyncio.gather}.
  */

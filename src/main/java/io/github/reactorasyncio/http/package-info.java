@@ -1,6 +1,7 @@
 /**
  * The fan-out fetcher: many URLs, a bounded number in flight, one result each — the seeds' headline program
- * ({@code async with semaphore: await session.get(url)} under {@code asyncio.gather}) on Reactor Netty.
+ * ({@code async with semaphore: await session.get(url)} under {@code asyncio.gather}) on Netty: HTTP/1.1 on Netty's
+ * own codec and a connection pool of this package, HTTP/2 through Reactor Netty's {@code HttpClient}.
  *
  * <p>Reactor Netty is an optional dependency of this artifact: to use this package, declare
  * {@code io.projectreactor.netty:reactor-netty-http} (the version your Reactor BOM manages) next to it. The core
@@ -8,9 +9,11 @@
  *
  * <h2>How the types relate</h2>
  * <ul>
- *   <li>{@link io.github.reactorasyncio.http.Fetcher} does the work: one Reactor Netty {@code HttpClient} and one
- *       connection pool sized to the limit, configured by immutable
- *       {@link io.github.reactorasyncio.http.FetchOptions}.</li>
+ *   <li>{@link io.github.reactorasyncio.http.Fetcher} does the work, configured by immutable
+ *       {@link io.github.reactorasyncio.http.FetchOptions}: it owns each request's turn, timeout, retries and
+ *       result, and one transport of its own owns connections and bytes (package-private: {@code Http1Transport},
+ *       HTTP/1.1 on Netty's codec with a keep-alive pool per host; {@code ReactorNettyTransport}, Reactor Netty's
+ *       {@code HttpClient}, when HTTP/2 is offered). Both run on Reactor Netty's event loops.</li>
  *   <li>Every input URL yields one {@link io.github.reactorasyncio.http.FetchResult}: a status, or an
  *       {@link io.github.reactorasyncio.http.FetchErrorKind} with a message. A batch never fails because of a
  *       URL (asyncio's {@code return_exceptions=True}).</li>
