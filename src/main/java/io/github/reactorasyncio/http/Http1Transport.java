@@ -48,6 +48,7 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.resolver.AddressResolverGroup;
+import io.netty.resolver.DefaultAddressResolverGroup;
 import io.netty.util.NetUtil;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -114,7 +115,7 @@ final class Http1Transport implements Transport {
     private final ConcurrentHashMap<HostKey, HostPool> pools = new ConcurrentHashMap<>();
     // Built on the first https URL of any fetcher, off the event loops: loading the JDK's TLS provider and trust
     // store costs ~100 ms and blocks.
-    private static volatile SslContext tls;
+    private static volatile SslContext clientTls;
     private final AtomicBoolean disposed = new AtomicBoolean();
 
     Http1Transport(FetchOptions options) {
@@ -127,7 +128,6 @@ final class Http1Transport implements Transport {
         this.bootstrap = new Bootstrap()
                 .group(group)
                 .channel(loops.onChannelClass(SocketChannel.class, group))
-                .resolver(resolver)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
                         (int) Math.min(Integer.MAX_VALUE, options.connectTimeout().toMillis()))
                 .option(ChannelOption.TCP_NODELAY, true)
@@ -140,7 +140,7 @@ final class Http1Transport implements Transport {
         // The TLS context reads the trust store and seeds a SecureRandom: blocking, so not on an event loop (nor
         // on the caller's thread, which may be one). Redirects to https are covered too: the context is then built
         // by the first https URL requested, or here on the redirect's hop (see Exchange#start).
-        return tls == null && uri.getScheme().equalsIgnoreCase("https")
+        return clientTls == null && uri.getScheme().equalsIgnoreCase("https")
                 ? Mono.fromRunnable(Http1Transport::tlsContext).subscribeOn(Schedulers.boundedElastic()).then(exchange)
                 : exchange;
     }
@@ -186,10 +186,10 @@ final class Http1Transport implements Transport {
 
     /** The client TLS context of every fetcher (JDK trust store, host name verified), built once: blocking. */
     private static SslContext tlsContext() {
-        SslContext context = tls;
+        SslContext context = clientTls;
         if (context == null) {
             synchronized (Http1Transport.class) {
-                context = tls;
+                context = clientTls;
                 if (context == null) {
                     try {
                         context = SslContextBuilder.forClient().endpointIdentificationAlgorithm("HTTPS").build();
@@ -197,7 +197,7 @@ final class Http1Transport implements Transport {
                     catch (SSLException e) {
                         throw new IllegalStateException("cannot build the default TLS context: " + e.getMessage(), e);
                     }
-                    tls = context;
+                    clientTls = context;
                 }
             }
         }
@@ -237,29 +237,43 @@ final class Http1Transport implements Transport {
             this.headers = headers(key.host() + (defaultPort ? "" : ":" + key.port()), method);
             this.getHeaders = method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD) ? headers
                     : headers(key.host() + (defaultPort ? "" : ":" + key.port()), HttpMethod.GET);
-            this.connector = bootstrap.clone().handler(new ChannelInitializer<Channel>() {
-                @Override
-                protected void initChannel(Channel channel) {
-                    channels.add(channel);
-                    ChannelPipeline pipeline = channel.pipeline();
-                    if (key.tls()) {
-                        pipeline.addLast(tls.newHandler(channel.alloc(), host, key.port()));
-                    }
-                    ResponseSilenceTimer timer = null;
-                    if (options.responseTimeout().compareTo(options.timeout()) < 0) {
-                        timer = new ResponseSilenceTimer(options.responseTimeout().toNanos());
-                        pipeline.addLast(ResponseSilenceTimer.NAME, timer);
-                    }
-                    ConnectionGuard guard = new ConnectionGuard();
-                    pipeline.addLast(ConnectionGuard.BYTES_NAME, guard.bytes);
-                    pipeline.addLast("http-codec", new HttpClientCodec());
-                    pipeline.addLast(ConnectionGuard.NAME, guard);
-                    if (options.compress()) {
-                        pipeline.addLast("gzip-decoder", new HttpContentDecompressor(false, 0));
-                    }
-                    pipeline.addLast(new Connection(HostPool.this, channel, timer));
-                }
-            });
+            // An IP literal never asks DNS: Bootstrap asks its group for the event loop's resolver on every connect,
+            // and the first ask per loop builds Netty's DNS resolver, which binds a UDP channel of its own.
+            this.connector = bootstrap.clone()
+                    .resolver(resolved != null ? DefaultAddressResolverGroup.INSTANCE : resolver)
+                    .handler(new ChannelInitializer<>() {
+                        @Override
+                        protected void initChannel(Channel channel) {
+                            open(channel, host);
+                        }
+                    });
+        }
+
+        /** A new connection's pipeline (see the class comment), on its event loop at registration. */
+        private void open(Channel channel, String host) {
+            channels.add(channel);
+            if (disposed.get()) {
+                // Registered after dispose closed `channels`: its connect fails, its exchange with it.
+                channel.close();
+                return;
+            }
+            ChannelPipeline pipeline = channel.pipeline();
+            if (key.tls()) {
+                pipeline.addLast(clientTls.newHandler(channel.alloc(), host, key.port()));
+            }
+            ResponseSilenceTimer timer = null;
+            if (options.responseTimeout().compareTo(options.timeout()) < 0) {
+                timer = new ResponseSilenceTimer(options.responseTimeout().toNanos());
+                pipeline.addLast(ResponseSilenceTimer.NAME, timer);
+            }
+            ConnectionGuard guard = new ConnectionGuard();
+            pipeline.addLast(ConnectionGuard.BYTES_NAME, guard.bytes);
+            pipeline.addLast("http-codec", new HttpClientCodec());
+            pipeline.addLast(ConnectionGuard.NAME, guard);
+            if (options.compress()) {
+                pipeline.addLast("gzip-decoder", new HttpContentDecompressor(false, 0));
+            }
+            pipeline.addLast(new Connection(this, channel, timer));
         }
 
         private HttpHeaders headers(String hostHeader, HttpMethod m) {
@@ -298,11 +312,7 @@ final class Http1Transport implements Transport {
             }
             idleCount.incrementAndGet();
             idle.offerFirst(c);
-            // A dispose that ran between the check and the offer has closed channels already listed, maybe not
-            // this one: close it here (dispose's own close is idempotent).
-            if (disposed.get()) {
-                c.channel.close();
-            }
+            // A dispose from here on closes it with every channel of `channels`; its channelInactive unlists it.
         }
 
         void removeIdle(Connection c) {
@@ -509,7 +519,7 @@ final class Http1Transport implements Transport {
                 return;
             }
             HostPool pool = pool(uri);
-            if (pool.key.tls() && tls == null) {
+            if (pool.key.tls() && clientTls == null) {
                 // A redirect from http to https before any https URL: build the context off the event loop.
                 Schedulers.boundedElastic().schedule(() -> {
                     try {
