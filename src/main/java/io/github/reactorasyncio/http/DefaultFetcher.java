@@ -292,7 +292,8 @@ final class DefaultFetcher implements Fetcher {
         FetchStatistics s = statistics();
         return "Fetcher[" + options.name() + ", limit " + options.concurrency() + ", in flight " + s.inFlight()
                 + " (max " + s.maxInFlight() + "), requests " + s.requests() + ", attempts " + s.attempts()
-                + ", connections " + s.connectionsAcquired() + " busy / " + s.connectionsIdle() + " idle"
+                + ", connections " + s.connectionsAcquired() + " busy / " + s.connectionsIdle() + " idle to "
+                + transport.hosts() + " host(s)"
                 + (isDisposed() ? ", closed" : "") + "]";
     }
 }

@@ -68,8 +68,10 @@ import reactor.netty.transport.NameResolverProvider;
  *
  * <h2>Design</h2>
  * The fetcher lets at most {@code concurrency} attempts out at once (its turns), so the pool needs no queue and no
- * bound of its own: an attempt takes an idle connection to its host (most recently used first) or opens one. Every
- * connection is one {@link Connection}, the last handler of its pipeline:
+ * bound on busy connections: an attempt takes an idle connection to its host (most recently used first) or opens
+ * one. Idle connections are bounded across hosts ({@code concurrency} in all), and a host's pool lives only while it
+ * has a connection open, so a fetch over many hosts holds neither many sockets nor many pools. Every connection is
+ * one {@link Connection}, the last handler of its pipeline:
  * <pre>
  *   [TLS] → [response silence timer] → guard (bytes) → HTTP codec → guard → [gzip decoder] → Connection
  * </pre>
@@ -112,7 +114,12 @@ final class Http1Transport implements Transport {
     private final AddressResolverGroup<?> resolver;
     // Invariant: every channel this transport opened and has not yet seen closed (netty removes it on close).
     private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    // Invariant: holds a host's pool while it has a connection open (or one being opened); an emptied pool is
+    // removed, so a fetch over a million hosts does not keep a million pools.
     private final ConcurrentHashMap<HostKey, HostPool> pools = new ConcurrentHashMap<>();
+    // Invariant: the number of connections in the idle deques of all pools; at most `concurrency`, so that idle
+    // connections to many hosts never hold more than that many sockets.
+    private final AtomicInteger idleConnections = new AtomicInteger();
     // Built on the first https URL of any fetcher, off the event loops: loading the JDK's TLS provider and trust
     // store costs ~100 ms and blocks.
     private static volatile SslContext clientTls;
@@ -152,11 +159,12 @@ final class Http1Transport implements Transport {
 
     @Override
     public int connectionsIdle() {
-        int idle = 0;
-        for (HostPool pool : pools.values()) {
-            idle += pool.idleCount.get();
-        }
-        return idle;
+        return idleConnections.get();
+    }
+
+    @Override
+    public int hosts() {
+        return pools.size();
     }
 
     /** Always 0: nothing queues here, the fetcher's turns bound the attempts (see the class comment). */
@@ -176,6 +184,19 @@ final class Http1Transport implements Transport {
     @Override
     public boolean isDisposed() {
         return disposed.get();
+    }
+
+    /** Counts one more idle connection unless `concurrency` are idle already. */
+    private boolean takeIdleSlot() {
+        int idle;
+        do {
+            idle = idleConnections.get();
+            if (idle >= options.concurrency()) {
+                return false;
+            }
+        }
+        while (!idleConnections.compareAndSet(idle, idle + 1));
+        return true;
     }
 
     private HostPool pool(URI uri) {
@@ -216,8 +237,8 @@ final class Http1Transport implements Transport {
         final HttpHeaders headers;
         final HttpHeaders getHeaders;
         final ConcurrentLinkedDeque<Connection> idle = new ConcurrentLinkedDeque<>();
-        // Invariant: the number of elements of `idle` (its size() is a walk).
-        final AtomicInteger idleCount = new AtomicInteger();
+        // Invariant: the connections of this pool that are open or being opened.
+        final AtomicInteger open = new AtomicInteger();
 
         HostPool(HostKey key) {
             this.key = key;
@@ -252,6 +273,13 @@ final class Http1Transport implements Transport {
         /** A new connection's pipeline (see the class comment), on its event loop at registration. */
         private void open(Channel channel, String host) {
             channels.add(channel);
+            open.incrementAndGet();
+            channel.closeFuture().addListener(closed -> {
+                if (open.decrementAndGet() == 0) {
+                    // A request that took this pool just before sees its connection closed on release (orphaned).
+                    pools.remove(key, this);
+                }
+            });
             if (disposed.get()) {
                 // Registered after dispose closed `channels`: its connect fails, its exchange with it.
                 channel.close();
@@ -294,7 +322,7 @@ final class Http1Transport implements Transport {
         Connection pollIdle() {
             Connection c;
             while ((c = idle.pollFirst()) != null) {
-                idleCount.decrementAndGet();
+                idleConnections.decrementAndGet();
                 if (c.channel.isActive() && System.nanoTime() - c.idleSince < MAX_IDLE_NANOS) {
                     return c;
                 }
@@ -303,21 +331,23 @@ final class Http1Transport implements Transport {
             return null;
         }
 
-        /** Back to the idle deque after a complete keep-alive exchange, or closed if the pool is gone. */
+        /**
+         * Back to the idle deque after a complete keep-alive exchange; closed instead if the fetcher is closed, if
+         * this pool was removed meanwhile, or if `concurrency` connections are idle already (across all hosts).
+         */
         void release(Connection c) {
             c.idleSince = System.nanoTime();
-            if (disposed.get() || idleCount.get() >= options.concurrency()) {
+            if (disposed.get() || pools.get(key) != this || !takeIdleSlot()) {
                 c.channel.close();
                 return;
             }
-            idleCount.incrementAndGet();
             idle.offerFirst(c);
             // A dispose from here on closes it with every channel of `channels`; its channelInactive unlists it.
         }
 
         void removeIdle(Connection c) {
             if (idle.remove(c)) {
-                idleCount.decrementAndGet();
+                idleConnections.decrementAndGet();
             }
         }
     }

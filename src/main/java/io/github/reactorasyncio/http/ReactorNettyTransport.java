@@ -142,6 +142,11 @@ final class ReactorNettyTransport implements Transport {
         return sum(ConnectionPoolMetrics::pendingAcquireSize);
     }
 
+    @Override
+    public int hosts() {
+        return pools.size();
+    }
+
     private int sum(ToIntFunction<ConnectionPoolMetrics> metric) {
         return pools.values().stream().mapToInt(metric).sum();
     }

@@ -36,6 +36,9 @@ interface Transport extends Disposable {
     /** Acquires waiting inside the pool. */
     int pendingAcquires();
 
+    /** Hosts (scheme, name, port) the pool holds connections to, or a pool for, right now. */
+    int hosts();
+
     static boolean isRedirect(int status) {
         return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
     }

@@ -178,6 +178,29 @@ class Http1TransportTest {
     }
 
     @Test
+    void idleConnectionsToManyHostsNeverOutnumberTheLimit() throws Exception {
+        try (Fetcher fetcher = Fetcher.create(ONE_AT_A_TIME)) {
+            String otherHost = server.url("/ok").replace("127.0.0.1", "localhost");
+            assertThat(fetcher.fetch(server.url("/ok")).block(Duration.ofSeconds(10)).status()).isEqualTo(200);
+            assertThat(fetcher.fetch(otherHost).block(Duration.ofSeconds(10)).status()).isEqualTo(200);
+            eventually("the connection beyond the limit closed", () -> fetcher.statistics().connectionsAcquired() == 0);
+            assertThat(fetcher.statistics().connectionsIdle()).as("one idle connection for a limit of 1").isEqualTo(1);
+            assertThat(fetcher.toString()).contains("0 busy / 1 idle to 1 host(s)");
+        }
+    }
+
+    @Test
+    void aHostWhoseConnectionsAllClosedLeavesNoPoolBehind() throws Exception {
+        try (Fetcher fetcher = Fetcher.create(ONE_AT_A_TIME)) {
+            assertThat(fetcher.fetch(server.url("/close")).block(Duration.ofSeconds(10)).status()).isEqualTo(200);
+            eventually("the host's pool dropped", () -> fetcher.toString().contains("0 busy / 0 idle to 0 host(s)"));
+            assertThat(fetcher.fetch(server.url("/ok")).block(Duration.ofSeconds(10)).status())
+                    .as("a new pool for the host").isEqualTo(200);
+            assertThat(fetcher.toString()).contains("0 busy / 1 idle to 1 host(s)");
+        }
+    }
+
+    @Test
     void aClosedFetcherHoldsNoConnectionAndFailsNewRequests() throws Exception {
         Fetcher fetcher = Fetcher.create(ONE_AT_A_TIME);
         assertThat(fetcher.fetch(server.url("/ok")).block(Duration.ofSeconds(10)).status()).isEqualTo(200);
