@@ -6,13 +6,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Hooks;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * {@link Http1Transport}'s contract, attacked from the server's side of real loopback connections
@@ -210,6 +216,68 @@ class Http1TransportTest {
         FetcherFaultTest.assertFailure(fetcher.fetch(server.url("/ok")).block(Duration.ofSeconds(10)),
                 FetchErrorKind.IO_ERROR, "the fetcher is closed");
         assertThat(fetcher.toString()).endsWith(", closed]");
+    }
+
+    /**
+     * Random batches over every kind of path (healthy, closing, dropping, stalling, redirecting, resetting, broken,
+     * TLS that fails), each cut at a random moment, two at a time on one fetcher: afterwards no connection is left
+     * busy, no more than the limit idle, no turn held, no signal dropped, and a healthy batch still answers 200 on
+     * every URL. Twice: with timeouts short enough to race the cuts, and with timeouts that never fire, so that only
+     * the cancel itself can free a stalled connection. Replay: {@code mvn test
+     * -Dtest=Http1TransportTest#randomCancelsOverHostilePathsStrandNothing -Dhttp1.seed=SEED}.
+     */
+    @Test
+    void randomCancelsOverHostilePathsStrandNothing() throws Exception {
+        long seed = Long.getLong("http1.seed", System.nanoTime());
+        String replay = "seed " + seed + " (replay: mvn test -Dtest=Http1TransportTest#"
+                + "randomCancelsOverHostilePathsStrandNothing -Dhttp1.seed=" + seed + ")";
+        Random random = new Random(seed);
+        FetchOptions racing = FetchOptions.builder().concurrency(4).connectTimeout(Duration.ofSeconds(1))
+                .responseTimeout(Duration.ofMillis(300)).timeout(Duration.ofMillis(600)).maxBodyBytes(100_000)
+                .maxRedirects(3).build();
+        FetchOptions neverTimingOut = racing.toBuilder().responseTimeout(Duration.ofMinutes(5))
+                .timeout(Duration.ofMinutes(5)).build();
+        List<Object> dropped = new CopyOnWriteArrayList<>();
+        Hooks.onErrorDropped(dropped::add);
+        Hooks.onNextDropped(dropped::add);
+        try {
+            cutAtRandom(racing, random, replay + ", short timeouts");
+            cutAtRandom(neverTimingOut, random, replay + ", no timeout fires");
+        }
+        finally {
+            Hooks.resetOnErrorDropped();
+            Hooks.resetOnNextDropped();
+        }
+        assertThat(dropped).as(replay + ": no late signal").isEmpty();
+    }
+
+    private static void cutAtRandom(FetchOptions options, Random random, String replay) throws Exception {
+        List<String> paths = List.of(server.url("/ok"), server.url("/ok"), server.url("/close"), server.url("/drop"),
+                server.url("/stall-body"), server.url("/see-other"), server.url("/elsewhere"), server.url("/loop"),
+                server.url("/reset"), server.url("/short-body"), server.url("/long-body"), server.url("/bad-chunk"),
+                server.url("/silent"), server.closingUrl(), server.selfSignedUrl());
+        try (Fetcher fetcher = Fetcher.create(options)) {
+            List<List<String>> batches = new ArrayList<>();
+            List<Integer> cuts = new ArrayList<>();
+            for (int round = 0; round < 24; round++) {
+                batches.add(random.ints(12, 0, paths.size()).mapToObj(paths::get).toList());
+                cuts.add(random.nextInt(500));
+            }
+            Flux.range(0, batches.size())
+                    .flatMap(round -> fetcher.fetchAll(batches.get(round))
+                            .take(Duration.ofMillis(cuts.get(round)), Schedulers.parallel()), 2)
+                    .blockLast(Duration.ofSeconds(60));
+
+            eventually(replay + ": every connection released", () -> fetcher.statistics().connectionsAcquired() == 0);
+            FetchStatistics stats = fetcher.statistics();
+            assertThat(stats.inFlight()).as(replay).isZero();
+            assertThat(stats.maxInFlight()).as(replay).isLessThanOrEqualTo(4);
+            assertThat(stats.connectionsIdle()).as(replay).isLessThanOrEqualTo(4);
+            List<FetchResult> healthy = fetcher.fetchAll(java.util.Collections.nCopies(20, server.url("/ok")))
+                    .collectList().block(Duration.ofSeconds(30));
+            assertThat(healthy).as(replay).hasSize(20).allSatisfy(r -> assertThat(r.status()).as(replay + " " + r)
+                    .isEqualTo(200));
+        }
     }
 
     @Test
