@@ -90,7 +90,8 @@ import reactor.netty.transport.NameResolverProvider;
  * </pre>
  * A connection is in the idle deque only between exchanges: it is put back after its response's last part (and
  * after the guard has checked nothing follows it), before the attempt's answer travels on, so that the next
- * request, which the answer starts, finds it. Keep-alive follows the response ({@code Connection: close}, HTTP/1.0).
+ * request, which the answer starts, finds it; that request is written by a task on the connection's event loop,
+ * after the reads of the round in progress. Keep-alive follows the response ({@code Connection: close}, HTTP/1.0).
  *
  * <p>Stale connections: a reused connection that closes, resets or breaks before the attempt's response began
  * (the server dropped it while idle, or the guard found junk) gets the attempt once more on a new connection, for
@@ -580,13 +581,12 @@ final class Http1Transport implements Transport {
 
         private void send(Connection c) {
             connection = c;
+            // Always as a task, also from the connection's own loop: the next request mostly starts from within the
+            // read of a response, and written there it would hold up the reads of the other connections that are
+            // ready in the same round; as a task it goes out right after them (instant endpoint: +10 % req/s, the
+            // median of three alternated pairs of 40-pass runs; K = 1000 unchanged).
             EventLoop loop = c.channel.eventLoop();
-            if (loop.inEventLoop()) {
-                c.begin(this);
-            }
-            else {
-                loop.execute(() -> c.begin(this));
-            }
+            loop.execute(() -> c.begin(this));
         }
 
         /** From any thread: closes the connection if it is serving this exchange. */
