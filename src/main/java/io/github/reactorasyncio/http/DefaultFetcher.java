@@ -48,8 +48,6 @@ final class DefaultFetcher implements Fetcher {
     private final Mono<Long> exchangeDeadline;
     private final Mono<RetryPolicy.Attempt> exchangeTimedOut;
 
-    // Invariant: true once close() or dispose() ran; the transport is disposed exactly once.
-    private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong attempts = new AtomicLong();
     // Invariant: inFlight == requests that passed their turn and have not terminated or been cancelled.
@@ -272,14 +270,12 @@ final class DefaultFetcher implements Fetcher {
 
     @Override
     public void dispose() {
-        if (closed.compareAndSet(false, true)) {
-            transport.dispose();
-        }
+        transport.dispose();
     }
 
     @Override
     public boolean isDisposed() {
-        return closed.get();
+        return transport.isDisposed();
     }
 
     @Override

@@ -144,13 +144,7 @@ final class Http1Transport implements Transport {
 
     @Override
     public Mono<RetryPolicy.Attempt> attempt(URI uri) {
-        Mono<RetryPolicy.Attempt> exchange = Mono.create(sink -> new Exchange(sink, uri).start());
-        // The TLS context reads the trust store and seeds a SecureRandom: blocking, so not on an event loop (nor
-        // on the caller's thread, which may be one). Redirects to https are covered too: the context is then built
-        // by the first https URL requested, or here on the redirect's hop (see Exchange#start).
-        return clientTls == null && uri.getScheme().equalsIgnoreCase("https")
-                ? Mono.fromRunnable(Http1Transport::tlsContext).subscribeOn(Schedulers.boundedElastic()).then(exchange)
-                : exchange;
+        return Mono.create(sink -> new Exchange(sink, uri).start());
     }
 
     @Override
@@ -234,7 +228,8 @@ final class Http1Transport implements Transport {
         final HostKey key;
         final InetSocketAddress address;
         final Bootstrap connector;
-        // Shared by every request to this host: the encoder only reads them.
+        // Shared by every request to this host (the encoder only reads them): those of the fetcher's method, and
+        // those of a GET (a 303 redirect's), the same object when the method needs no Content-Length.
         final HttpHeaders headers;
         final HttpHeaders getHeaders;
         final ConcurrentLinkedDeque<Connection> idle = new ConcurrentLinkedDeque<>();
@@ -255,10 +250,10 @@ final class Http1Transport implements Transport {
                 }
             }
             this.address = resolved != null ? resolved : InetSocketAddress.createUnresolved(host, key.port());
-            boolean defaultPort = key.port() == (key.tls() ? 443 : 80);
-            this.headers = headers(key.host() + (defaultPort ? "" : ":" + key.port()), method);
+            String hostHeader = key.port() == (key.tls() ? 443 : 80) ? key.host() : key.host() + ":" + key.port();
+            this.headers = headers(hostHeader, method);
             this.getHeaders = method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD) ? headers
-                    : headers(key.host() + (defaultPort ? "" : ":" + key.port()), HttpMethod.GET);
+                    : headers(hostHeader, HttpMethod.GET);
             // An IP literal never asks DNS: Bootstrap asks its group for the event loop's resolver on every connect,
             // and the first ask per loop builds Netty's DNS resolver, which binds a UDP channel of its own.
             this.connector = bootstrap.clone()
@@ -287,8 +282,9 @@ final class Http1Transport implements Transport {
                 return;
             }
             ChannelPipeline pipeline = channel.pipeline();
-            if (key.tls()) {
-                pipeline.addLast(clientTls.newHandler(channel.alloc(), host, key.port()));
+            SslHandler tls = key.tls() ? clientTls.newHandler(channel.alloc(), host, key.port()) : null;
+            if (tls != null) {
+                pipeline.addLast(tls);
             }
             ResponseSilenceTimer timer = null;
             if (options.responseTimeout().compareTo(options.timeout()) < 0) {
@@ -302,7 +298,7 @@ final class Http1Transport implements Transport {
             if (options.compress()) {
                 pipeline.addLast("gzip-decoder", new HttpContentDecompressor(false, 0));
             }
-            pipeline.addLast(new Connection(this, channel, timer));
+            pipeline.addLast(new Connection(this, channel, tls, timer));
         }
 
         private HttpHeaders headers(String hostHeader, HttpMethod m) {
@@ -360,6 +356,8 @@ final class Http1Transport implements Transport {
     private static final class Connection extends ChannelInboundHandlerAdapter {
         final HostPool pool;
         final Channel channel;
+        // Null unless https.
+        final SslHandler tls;
         final ResponseSilenceTimer timer;
         // Written on release, read by whoever polls the idle deque (the deque's hand-over orders it).
         long idleSince;
@@ -368,9 +366,10 @@ final class Http1Transport implements Transport {
         // Invariant: the exchange whose request is out on this connection; null between exchanges.
         Exchange current;
 
-        Connection(HostPool pool, Channel channel, ResponseSilenceTimer timer) {
+        Connection(HostPool pool, Channel channel, SslHandler tls, ResponseSilenceTimer timer) {
             this.pool = pool;
             this.channel = channel;
+            this.tls = tls;
             this.timer = timer;
         }
 
@@ -387,7 +386,6 @@ final class Http1Transport implements Transport {
                 return;
             }
             current = exchange;
-            SslHandler tls = pool.key.tls() ? channel.pipeline().get(SslHandler.class) : null;
             if (tls != null && !tls.handshakeFuture().isDone()) {
                 // The request goes out once the handshake is done: the response's silence counts from there, as
                 // it did in Reactor Netty, so a server that stalls the handshake hits the exchange timeout. A failed
@@ -405,8 +403,7 @@ final class Http1Transport implements Transport {
         private void write(Exchange exchange) {
             DefaultFullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, exchange.method,
                     pathAndQuery(exchange.uri), Unpooled.EMPTY_BUFFER,
-                    exchange.method == HttpMethod.GET && pool.getHeaders != pool.headers ? pool.getHeaders
-                            : pool.headers, EmptyHttpHeaders.INSTANCE);
+                    exchange.method == HttpMethod.GET ? pool.getHeaders : pool.headers, EmptyHttpHeaders.INSTANCE);
             // The void promise fires a failed write as exceptionCaught, which fails the exchange.
             channel.writeAndFlush(request, channel.voidPromise());
             if (timer != null) {
@@ -520,7 +517,8 @@ final class Http1Transport implements Transport {
         // The connection serving the exchange, for a cancel from another thread; null until one is found.
         private volatile Connection connection;
         // Invariant: RUNNING until the one of "answer or error signalled" and "cancelled" that wins the CAS; no
-        // signal follows a cancel, so a failure racing a timeout's cancel is never an onErrorDropped.
+        // signal follows the sink's cancel. (An operator downstream that was cancelled first, such as the fetcher's
+        // Mono.timeout, may still drop a signal sent just before: see docs/performance.md, session 14.)
         volatile int ended;
         private int redirects;
         private boolean resent;
@@ -551,7 +549,8 @@ final class Http1Transport implements Transport {
             }
             HostPool pool = pool(uri);
             if (pool.key.tls() && clientTls == null) {
-                // A redirect from http to https before any https URL: build the context off the event loop.
+                // The TLS context reads the trust store and seeds a SecureRandom: blocking, so never on an event loop
+                // nor on the caller's thread (which may be one), for the first https URL and a redirect to one alike.
                 Schedulers.boundedElastic().schedule(() -> {
                     try {
                         tlsContext();

@@ -5,6 +5,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.ToIntFunction;
 
 import io.netty.channel.ChannelOption;
@@ -43,6 +44,8 @@ final class ReactorNettyTransport implements Transport {
     private final HttpClient.RequestSender sender;
     // Pool metrics by pool id + remote address, registered by Reactor Netty as pools for new hosts appear.
     private final Map<String, ConnectionPoolMetrics> pools = new ConcurrentHashMap<>();
+    // Tracked here: ConnectionProvider.isDisposed() is true as long as no host has been contacted yet.
+    private final AtomicBoolean disposed = new AtomicBoolean();
 
     ReactorNettyTransport(FetchOptions options) {
         this.options = options;
@@ -153,7 +156,14 @@ final class ReactorNettyTransport implements Transport {
 
     @Override
     public void dispose() {
-        provider.dispose();
+        if (disposed.compareAndSet(false, true)) {
+            provider.dispose();
+        }
+    }
+
+    @Override
+    public boolean isDisposed() {
+        return disposed.get();
     }
 
     /** Receives Reactor Netty's per-host pool metrics without Micrometer. */

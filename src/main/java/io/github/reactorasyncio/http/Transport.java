@@ -24,6 +24,13 @@ import reactor.core.publisher.Mono;
  */
 interface Transport extends Disposable {
 
+    /** Closes every connection; idempotent, never blocks. {@link #isDisposed()} is true from then on. */
+    @Override
+    void dispose();
+
+    @Override
+    boolean isDisposed();
+
     /** One attempt at {@code uri}: at most {@code concurrency} are ever outstanding at once (the fetcher's turns). */
     Mono<RetryPolicy.Attempt> attempt(URI uri);
 
