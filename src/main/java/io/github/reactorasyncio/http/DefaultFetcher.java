@@ -6,7 +6,6 @@ import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -19,7 +18,7 @@ import reactor.core.publisher.Mono;
 /**
  * {@link Fetcher} on one {@link Transport} of its own: {@link Http1Transport} (HTTP/1.1 on plain Netty), or
  * {@link ReactorNettyTransport} when HTTP/2 is offered. The fetcher owns the request's life (turn, shared permit,
- * whole-exchange timeout, retries, result, counters); the transport owns connections and bytes.
+ * retries, result, counters); the transport owns connections, bytes and each attempt's whole-exchange timeout.
  *
  * <p>Concurrency: each pipeline is limited by flatMap (see {@link Fetcher}); the fetcher as a whole by its own
  * {@code Semaphore(concurrency)}, which only matters when several pipelines or single fetches overlap. Requests
@@ -42,11 +41,6 @@ final class DefaultFetcher implements Fetcher {
     // more than that many attempts are ever outstanding in the transport. With one pipeline, flatMap never lets
     // more than `concurrency` ask, and this semaphore is never contended.
     private final Semaphore turns;
-    // The whole-exchange timeout, assembled once: Mono.timeout(Duration, Scheduler) builds a Mono.delay per call
-    // and, at every subscription, a description naming the source (a walk up the operator chain and a
-    // StringBuilder, ~2 % of the CPU on the instant endpoint) for a message FetchFailure replaces anyway.
-    private final Mono<Long> exchangeDeadline;
-    private final Mono<RetryPolicy.Attempt> exchangeTimedOut;
 
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong attempts = new AtomicLong();
@@ -60,10 +54,6 @@ final class DefaultFetcher implements Fetcher {
         this.retryPolicy = RetryPolicy.from(options);
         this.retrying = options.mayRetry();
         this.turns = Semaphore.create(options.name() + "-turns", options.concurrency());
-        // onErrorReturn as in Mono.timeout(Duration): a timer the scheduler rejects still ends the wait.
-        this.exchangeDeadline = Mono.delay(options.timeout(), options.timerScheduler()).onErrorReturn(0L);
-        this.exchangeTimedOut = Mono.error(() -> new TimeoutException("no complete response within "
-                + options.timeout()));
         this.transport = options.http2() || options.h2c() ? new ReactorNettyTransport(options)
                 : new Http1Transport(options);
     }
@@ -125,8 +115,7 @@ final class DefaultFetcher implements Fetcher {
                         request.tries++;
                         attempts.incrementAndGet();
                         return transport.attempt(uri);
-                    })
-                    .timeout(exchangeDeadline, exchangeTimedOut);
+                    });
             if (retrying) {
                 // Only here: with no retries a 5xx is an answer as it stands, and retryWhen's machinery (a
                 // sink and a concatMap per request) would cost even if it never fired.

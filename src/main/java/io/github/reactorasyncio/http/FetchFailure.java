@@ -66,7 +66,7 @@ final class FetchFailure extends RuntimeException {
             return f;
         }
         if (t instanceof TimeoutException) {
-            return new FetchFailure(FetchErrorKind.TIMEOUT, "no complete response within " + options.timeout());
+            return Transport.timedOut(options);
         }
         if (t instanceof ReadTimeoutException) {
             return new FetchFailure(FetchErrorKind.RESPONSE_TIMEOUT,

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -52,6 +53,7 @@ import io.netty.resolver.DefaultAddressResolverGroup;
 import io.netty.util.NetUtil;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
 import reactor.core.scheduler.Schedulers;
@@ -76,7 +78,9 @@ import reactor.netty.transport.NameResolverProvider;
  *   [TLS] → [response silence timer] → guard (bytes) → HTTP codec → guard → [gzip decoder] → Connection
  * </pre>
  * Each attempt is one {@link Exchange}. Its states, all changed on the connection's event loop except
- * {@code CANCELLED} and the first {@code ACQUIRING}; the end (answer or error signalled, or cancelled) is one CAS:
+ * {@code CANCELLED}, {@code TIMED OUT} (the attempt's deadline, on the timer scheduler) and the first
+ * {@code ACQUIRING}; the end (answer or error signalled, timed out, or cancelled) is one CAS, so a timeout or a
+ * cancel racing the response's end or a failure leaves exactly one of them, and no signal to drop:
  * <pre>
  *               idle connection or new one          status line          last part
  *   ACQUIRING ───────────────────────────▶ SENT ───────────────▶ BODY ───────────────▶ ANSWERED
@@ -87,6 +91,7 @@ import reactor.netty.transport.NameResolverProvider;
  *                                           ▼                       ▼
  *                                  FAILED (connection closed)  ◀────┘
  *   any state but ANSWERED/FAILED ── cancel ──▶ CANCELLED (a connection serving it is closed)
+ *   any state but ANSWERED/FAILED ── deadline ──▶ TIMED OUT (signalled as TIMEOUT; such a connection is closed)
  * </pre>
  * A connection is in the idle deque only between exchanges: it is put back after its response's last part (and
  * after the guard has checked nothing follows it), before the attempt's answer travels on, so that the next
@@ -144,7 +149,7 @@ final class Http1Transport implements Transport {
 
     @Override
     public Mono<RetryPolicy.Attempt> attempt(URI uri) {
-        return Mono.create(sink -> new Exchange(sink, uri).start());
+        return Mono.create(sink -> new Exchange(sink, uri).armAndStart());
     }
 
     @Override
@@ -375,8 +380,8 @@ final class Http1Transport implements Transport {
 
         /** On the event loop: sends {@code exchange}'s request on this connection. */
         void begin(Exchange exchange) {
-            if (exchange.ended == Exchange.CANCELLED) {
-                // Nothing was written: the connection is as good as before.
+            if (exchange.ended != Exchange.RUNNING) {
+                // Cancelled or timed out before anything was written: the connection is as good as before.
                 pool.release(this);
                 return;
             }
@@ -516,10 +521,11 @@ final class Http1Transport implements Transport {
         private volatile HttpMethod method = Http1Transport.this.method;
         // The connection serving the exchange, for a cancel from another thread; null until one is found.
         private volatile Connection connection;
-        // Invariant: RUNNING until the one of "answer or error signalled" and "cancelled" that wins the CAS; no
-        // signal follows the sink's cancel. (An operator downstream that was cancelled first, such as the fetcher's
-        // Mono.timeout, may still drop a signal sent just before: see docs/performance.md, session 14.)
+        // Invariant: RUNNING until the one of "answer or error signalled" (the deadline's timeout included) and
+        // "cancelled" that wins the CAS; nothing is signalled after it, and the deadline is disposed once it is won.
         volatile int ended;
+        // The attempt's whole-exchange deadline on the timer scheduler; null until armed.
+        private volatile Disposable deadline;
         private int redirects;
         private boolean resent;
         // The current response, on the connection's event loop.
@@ -537,8 +543,23 @@ final class Http1Transport implements Transport {
             sink.onCancel(this::cancel);
         }
 
-        /** From any thread: takes an idle connection to the host or opens one, then sends the request. */
-        void start() {
+        /**
+         * From the subscriber's thread: arms the deadline (from subscription, as {@code Mono.timeout} counted), then
+         * starts. A timer the scheduler rejects times the attempt out at once, as {@code Mono.timeout} does.
+         */
+        void armAndStart() {
+            try {
+                deadline = options.timerScheduler().schedule(this::timedOut, options.timeout().toNanos(),
+                        TimeUnit.NANOSECONDS);
+            }
+            catch (RejectedExecutionException e) {
+                timedOut();
+                return;
+            }
+            if (ended != RUNNING) {
+                deadline.dispose();  // cancelled while arming: the end found no deadline to dispose
+                return;
+            }
             start(false);
         }
 
@@ -590,9 +611,29 @@ final class Http1Transport implements Transport {
 
         /** From any thread: closes the connection if it is serving this exchange. */
         private void cancel() {
-            if (!ENDED.compareAndSet(this, RUNNING, CANCELLED)) {
-                return;
+            if (ENDED.compareAndSet(this, RUNNING, CANCELLED)) {
+                disarm();
+                abandonConnection();
             }
+        }
+
+        /** On the timer's thread: the deadline passed first; the connection, if one serves it, is closed. */
+        private void timedOut() {
+            if (ENDED.compareAndSet(this, RUNNING, SIGNALLED)) {
+                abandonConnection();
+                sink.error(Transport.timedOut(options));
+            }
+        }
+
+        private void disarm() {
+            Disposable d = deadline;
+            if (d != null) {
+                d.dispose();
+            }
+        }
+
+        /** After the end was won without the connection's response: a half-done exchange's connection is closed. */
+        private void abandonConnection() {
             Connection c = connection;
             if (c != null) {
                 c.channel.eventLoop().execute(() -> {
@@ -669,6 +710,7 @@ final class Http1Transport implements Transport {
                 return;
             }
             if (ENDED.compareAndSet(this, RUNNING, SIGNALLED)) {
+                disarm();
                 sink.success(new RetryPolicy.Attempt(status, bytes, retryAfter));
             }
         }
@@ -696,6 +738,7 @@ final class Http1Transport implements Transport {
 
         private void error(Throwable error) {
             if (ENDED.compareAndSet(this, RUNNING, SIGNALLED)) {
+                disarm();
                 sink.error(error);
             }
         }

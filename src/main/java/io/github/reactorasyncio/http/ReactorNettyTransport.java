@@ -42,6 +42,11 @@ final class ReactorNettyTransport implements Transport {
     // The request method applied once: HttpClient.request(method) copies the client's whole configuration and uri()
     // copies it again; a sender is immutable (uri() works on its copy), so one serves every request.
     private final HttpClient.RequestSender sender;
+    // The whole-exchange timeout, assembled once: Mono.timeout(Duration, Scheduler) builds a Mono.delay per call
+    // and, at every subscription, a description naming the source (a walk up the operator chain and a
+    // StringBuilder) for a message FetchFailure replaces anyway.
+    private final Mono<Long> exchangeDeadline;
+    private final Mono<RetryPolicy.Attempt> exchangeTimedOut;
     // Pool metrics by pool id + remote address, registered by Reactor Netty as pools for new hosts appear.
     private final Map<String, ConnectionPoolMetrics> pools = new ConcurrentHashMap<>();
     // Tracked here: ConnectionProvider.isDisposed() is true as long as no host has been contacted yet.
@@ -61,6 +66,9 @@ final class ReactorNettyTransport implements Transport {
                 .metrics(true, () -> new PoolRegistrar(pools))
                 .build();
         this.sender = configure(HttpClient.create(provider), options).request(method);
+        // onErrorReturn as in Mono.timeout(Duration): a timer the scheduler rejects still ends the wait.
+        this.exchangeDeadline = Mono.delay(options.timeout(), options.timerScheduler()).onErrorReturn(0L);
+        this.exchangeTimedOut = Mono.error(() -> Transport.timedOut(options));
     }
 
     /** The fetcher's settings on the pooled client. */
@@ -98,7 +106,8 @@ final class ReactorNettyTransport implements Transport {
     public Mono<RetryPolicy.Attempt> attempt(URI uri) {
         return sender.uri(uri)
                 .response(this::readBody)
-                .single();
+                .single()
+                .timeout(exchangeDeadline, exchangeTimedOut);
     }
 
     /**

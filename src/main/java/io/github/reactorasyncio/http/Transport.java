@@ -7,9 +7,9 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 
 /**
- * How a {@link DefaultFetcher} speaks HTTP: one attempt at a URL, redirects followed, over connections the transport
- * pools. The fetcher owns everything else (turns, the shared limit, the whole-exchange timeout, retries, results,
- * counters); a transport owns connections and bytes.
+ * How a {@link DefaultFetcher} speaks HTTP: one attempt at a URL, redirects followed, within the attempt's
+ * deadline, over connections the transport pools. The fetcher owns everything else (turns, the shared limit,
+ * retries, results, counters); a transport owns connections, bytes and the attempt's time.
  *
  * <ul>
  *   <li>{@link Http1Transport}: HTTP/1.1 on plain Netty, the default;</li>
@@ -18,9 +18,11 @@ import reactor.core.publisher.Mono;
  * </ul>
  *
  * <p>Contract of {@link #attempt}: the Mono emits one {@link RetryPolicy.Attempt} (any status is an answer) or an
- * error, {@link FetchFailure} or whatever the network raised (the fetcher classifies it). Cancelling it closes the
- * connection of a half-done exchange; it never leaves a connection in the pool that a later request could find
- * mid-response. Every attempt may be subscribed once.
+ * error, {@link FetchFailure} or whatever the network raised (the fetcher classifies it). An attempt not ended
+ * within {@link FetchOptions#timeout()} of its subscription, timed on {@link FetchOptions#timerScheduler()}, ends
+ * with the {@link #timedOut} failure (or a {@code TimeoutException}, which classifies as the same). Cancelling it,
+ * or its timeout, closes the connection of a half-done exchange; it never leaves a connection in the pool that a
+ * later request could find mid-response. Every attempt may be subscribed once.
  */
 interface Transport extends Disposable {
 
@@ -72,6 +74,11 @@ interface Transport extends Disposable {
     static FetchFailure tooManyRedirects(int status, FetchOptions options, String lastUrl) {
         return new FetchFailure(FetchErrorKind.TOO_MANY_REDIRECTS, "still HTTP " + status + " after "
                 + options.maxRedirects() + " redirects (last: " + lastUrl + ")");
+    }
+
+    /** The attempt's whole-exchange timeout ({@link FetchOptions#timeout()}) passed before its end. */
+    static FetchFailure timedOut(FetchOptions options) {
+        return new FetchFailure(FetchErrorKind.TIMEOUT, "no complete response within " + options.timeout());
     }
 
     static FetchFailure tooLarge(FetchOptions options, String what) {
