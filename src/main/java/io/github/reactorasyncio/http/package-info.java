@@ -10,8 +10,8 @@
  * <h2>How the types relate</h2>
  * <ul>
  *   <li>{@link io.github.reactorasyncio.http.Fetcher} does the work, configured by immutable
- *       {@link io.github.reactorasyncio.http.FetchOptions}: it owns each request's turn, timeout, retries and
- *       result, and one transport of its own owns connections and bytes (package-private: {@code Http1Transport},
+ *       {@link io.github.reactorasyncio.http.FetchOptions}: it owns each request's turn, retries and result,
+ *       and one transport of its own owns connections, bytes and each attempt's timeout (package-private: {@code Http1Transport},
  *       HTTP/1.1 on Netty's codec with a keep-alive pool per host; {@code ReactorNettyTransport}, Reactor Netty's
  *       {@code HttpClient}, when HTTP/2 is offered). Both run on Reactor Netty's event loops.</li>
  *   <li>Every input URL yields one {@link io.github.reactorasyncio.http.FetchResult}: a status, or an
